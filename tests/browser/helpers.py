@@ -1,0 +1,119 @@
+"""Helpers for browser tests: wait on JS conditions, read what ``pages/diag.js`` collected.
+
+No ``time.sleep`` anywhere: every wait is a WebDriverWait on a condition, so a fast machine is fast
+and a slow one just waits longer (up to the timeout).
+"""
+
+from __future__ import annotations
+
+import json
+
+from selenium.common.exceptions import JavascriptException, TimeoutException
+from selenium.webdriver.support.ui import WebDriverWait
+
+POLL = 0.05
+
+
+def _script(expr: str) -> str:
+    expr = expr.strip()
+    return expr if expr.startswith("return ") else "return (%s);" % expr
+
+
+def js(driver, expr: str, *args):
+    """Evaluate a JS expression (or a ``return ...`` body) and return its value."""
+    return driver.execute_script(_script(expr), *args)
+
+
+def wait_js(driver, expr: str, timeout: float = 10, message: str | None = None, *args):
+    """Poll the JS expression ``expr`` until it is truthy and return its value.
+
+    A JS exception during polling counts as "not yet" (the page may still be loading). On timeout the
+    AssertionError says which condition failed and includes the page diagnostics.
+    """
+    script = _script(expr)
+
+    def condition(d):
+        try:
+            return d.execute_script(script, *args)
+        except JavascriptException:
+            return False
+
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=POLL).until(condition)
+    except TimeoutException:
+        raise AssertionError(
+            "%stimed out after %ss waiting for JS: %s\nurl: %s\ndiag: %s"
+            % (message + ": " if message else "", timeout, expr, driver.current_url, _diag_text(driver))
+        ) from None
+
+
+def diag(driver) -> dict:
+    """What ``pages/diag.js`` collected on the current page.
+
+    Keys: ``errors``, ``resources``, ``rejections``, ``console`` (``{level, message}``), ``csp``
+    (``{directive, violated, blockedURI, source, line, sample, disposition}``).
+    """
+    data = driver.execute_script("return window.__diag ? JSON.stringify(window.__diag) : null;")
+    if data is None:
+        raise AssertionError("diag.js did not run on %s: it must be the page's first <script>" % driver.current_url)
+    return json.loads(data)
+
+
+def _diag_text(driver) -> str:
+    try:
+        return json.dumps(diag(driver), indent=1)
+    except Exception as exc:  # noqa: BLE001 - diagnostics must never hide the real failure
+        return "(unavailable: %s)" % exc
+
+
+def problems(driver, allow_warnings_prefix: str | None = "[consentry]", allow_resource_errors: bool = False) -> list[str]:
+    """The list of console problems on the page (empty = clean); see :func:`assert_clean_console`."""
+    d = diag(driver)
+    out = []
+    out += ["uncaught error: %(message)s (%(source)s:%(line)s)" % e for e in d["errors"]]
+    out += ["unhandled rejection: %(message)s" % r for r in d["rejections"]]
+    out += ["CSP violation: %(directive)s blocked %(blockedURI)r (%(source)s:%(line)s)" % c for c in d["csp"]]
+    if not allow_resource_errors:
+        out += ["failed to load <%(tag)s> %(url)s" % r for r in d["resources"]]
+    for c in d["console"]:
+        if c["level"] == "warn" and allow_warnings_prefix is not None and c["message"].startswith(allow_warnings_prefix):
+            continue
+        out.append("console.%(level)s: %(message)s" % c)
+    return out
+
+
+def assert_clean_console(driver, allow_warnings_prefix: str | None = "[consentry]", allow_resource_errors: bool = False):
+    """Fail if the page had uncaught errors, unhandled rejections, CSP violations, failed resource
+    loads, console.error calls, or console.warn calls not starting with ``allow_warnings_prefix``
+    (``None``: no warning is allowed)."""
+    found = problems(driver, allow_warnings_prefix, allow_resource_errors)
+    assert not found, "console not clean on %s:\n  %s" % (driver.current_url, "\n  ".join(found))
+
+
+def async_js(driver, body: str, *args):
+    """Run an async script: ``body`` gets ``done`` (the callback) and ``args``; returns what ``done`` got."""
+    return driver.execute_async_script(
+        "var done = arguments[arguments.length - 1], args = Array.prototype.slice.call(arguments, 0, -1);\n" + body,
+        *args,
+    )
+
+
+def clean_browser(driver, origins) -> None:
+    """Forget cookies and storage for ``origins``, close extra tabs, and park on about:blank."""
+    handles = driver.window_handles
+    for extra in handles[1:]:
+        driver.switch_to.window(extra)
+        driver.close()
+    driver.switch_to.window(handles[0])
+    if driver.browser_name == "chromium":
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        for origin in origins:
+            driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+    else:
+        # WebDriver can only clear what the current document can see, so visit each origin.
+        # (Cookies ignore the port, so one delete_all_cookies covers both servers on 127.0.0.1.)
+        for origin in origins:
+            driver.get(origin + "/__blank")
+            driver.delete_all_cookies()
+            driver.execute_script("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}")
+    driver.get("about:blank")
