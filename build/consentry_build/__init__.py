@@ -1,0 +1,1 @@
+"""Consentry's build pipeline: Python SDK -> one CSP-safe, eval-free consentry.js."""

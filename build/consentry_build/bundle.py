@@ -1,0 +1,140 @@
+"""Assemble dist/consentry.js: runtime + AOT modules + loader + façade + config + CSS, in one scope.
+
+Layout of the output (everything inside one function, so the page gains no globals but the
+ones the façade sets on purpose):
+
+    (function(){
+      function __consentryRuntime(){ "use strict"; <patched brython.js>; return __BRYTHON__ }
+      function __consentryModules(){ return [[name, is_package, file, function($B){<js>}], ...] }
+      <loader.js>      // defines __consentryStart(host)
+      <facade.js>      // window.Consentry, consentryQueue; calls __consentryStart
+    })();
+
+Generated module code runs in sloppy mode, exactly as Brython's own ``new Function`` would run
+it; only the runtime and the façade are strict.
+"""
+
+import base64
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import time
+
+import brotli
+import jsmin
+
+from . import modules as modlib
+from . import runtime
+from .errors import BuildError
+from .translator import Translator
+
+VERSION = "0.1.0"
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIZE_BUDGET_GZIP = 230 * 1024
+
+
+def _read(name):
+    with open(os.path.join(HERE, name), encoding="utf-8") as f:
+        return f.read()
+
+
+def _css():
+    path = os.path.join(modlib.sdk_root(), "consentry", "data", "consentry.css")
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def _module_table(ordered, translator):
+    parts = []
+    for mod in ordered:
+        js = translator.translate(mod.source, mod.filename, mod.name, mod.is_package)
+        parts.append("[%s,%s,%s,function($B){\n%s\n}]" % (
+            json.dumps(mod.name), "true" if mod.is_package else "false",
+            json.dumps(mod.filename), js))
+    return "function __consentryModules(){return [\n" + ",\n".join(parts) + "]}\n"
+
+
+def _js_literal(value):
+    """JSON that is also safe inside a <script> element and a JS string context."""
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def assemble(config, css):
+    mods = modlib.discover()
+    modlib.check_imports(mods)
+    order = modlib.ordered(mods)
+    translator = Translator()
+    facade = _read("facade.js")
+    for marker, value in (("/*@CONFIG@*/null", _js_literal(config)),
+                          ("/*@CSS@*/''", _js_literal(css)),
+                          ("/*@VERSION@*/''", _js_literal(VERSION))):
+        if facade.count(marker) != 1:
+            raise BuildError(f"façade placeholder {marker} not found exactly once")
+        facade = facade.replace(marker, value)
+    header = (f"/*! Consentry {VERSION} | MIT | includes Brython {runtime.BRYTHON_VERSION} "
+              "(BSD-3-Clause, brython.info) */\n")
+    body = (
+        "(function(){\nvar __BRYTHON__;\n"
+        "function __consentryRuntime(){\"use strict\";\n" + runtime.build_runtime() +
+        "\nreturn __BRYTHON__}\n" +
+        _module_table(order, translator) +
+        jsmin.jsmin(_read("loader.js")) + "\n" +
+        jsmin.jsmin(facade) + "\n"
+        "})();\n"
+    )
+    return header + body, [m.name for m in order]
+
+
+def sizes(data):
+    return {
+        "raw": len(data),
+        "gzip": len(gzip.compress(data, compresslevel=9, mtime=0)),
+        "brotli": len(brotli.compress(data, quality=11)),
+    }
+
+
+def sri(data):
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+
+
+def build(config_path=None, out_dir="dist", log=print):
+    """Build dist/consentry.js, .d.ts and manifest.json; return the manifest."""
+    from .config_input import load_site_config  # imports the engine, which CPython runs too
+
+    started = time.perf_counter()
+    config = load_site_config(config_path)
+    js, module_names = assemble(config, _css())
+    data = js.encode("utf-8")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "consentry.js"), "wb") as f:
+        f.write(data)
+    with open(os.path.join(out_dir, "consentry.js.gz"), "wb") as f:
+        f.write(gzip.compress(data, compresslevel=9, mtime=0))
+    with open(os.path.join(out_dir, "consentry.js.br"), "wb") as f:
+        f.write(brotli.compress(data, quality=11))
+    shutil.copyfile(os.path.join(HERE, "consentry.d.ts"), os.path.join(out_dir, "consentry.d.ts"))
+    size = sizes(data)
+    manifest = {
+        "name": "consentry",
+        "version": VERSION,
+        "brython": runtime.BRYTHON_VERSION,
+        "files": {"consentry.js": dict(size, integrity=sri(data))},
+        "modules": module_names,
+        "config": "built-in" if config_path is None else os.path.basename(config_path),
+    }
+    with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2, sort_keys=True)
+        f.write("\n")
+    elapsed = time.perf_counter() - started
+    log(f"consentry.js: {size['raw']:,} bytes raw, {size['gzip']:,} gzip, "
+        f"{size['brotli']:,} brotli ({len(module_names)} modules) in {elapsed:.1f}s")
+    log(f"integrity: {manifest['files']['consentry.js']['integrity']}")
+    if size["gzip"] > SIZE_BUDGET_GZIP:
+        raise BuildError(f"consentry.js is {size['gzip']:,} bytes gzip, over the "
+                         f"{SIZE_BUDGET_GZIP:,} budget")
+    return manifest

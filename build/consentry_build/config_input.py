@@ -1,0 +1,51 @@
+"""Load, merge and validate the configuration that the build embeds in the bundle.
+
+The engine's own validator (the one the browser runs on page overrides) is used here, so a site
+configuration that builds is exactly one the runtime accepts. Every problem is reported with
+its JSON path, all at once.
+"""
+
+import json
+import os
+
+from consentry.engine import config as engine_config
+
+from . import modules as modlib
+from .errors import BuildError
+
+
+def default_config_path():
+    return os.path.join(modlib.sdk_root(), "consentry", "data", "default-config.json")
+
+
+def _read_json(path, what):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except OSError as exc:
+        raise BuildError(f"cannot read {what} {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise BuildError(f"{what} {path} is not valid JSON: {exc}") from None
+
+
+def validate_file(path):
+    """Validate a site configuration merged over the built-in one; returns the engine result."""
+    builtin = _read_json(default_config_path(), "built-in configuration")
+    site = _read_json(path, "configuration") if path else None
+    return engine_config.validate(engine_config.merge(builtin, site) if site is not None
+                                  else builtin)
+
+
+def format_problems(result):
+    lines = [f"error   {e['path']}: {e['message']}" for e in result["errors"]]
+    lines += [f"warning {w['path']}: {w['message']}" for w in result["warnings"]]
+    return "\n".join(lines)
+
+
+def load_site_config(path=None):
+    """The normalised configuration to embed; raises BuildError listing every problem."""
+    result = validate_file(path)
+    if result["errors"]:
+        raise BuildError(f"invalid configuration ({len(result['errors'])} problems):\n"
+                         + format_problems(result))
+    return result["config"]

@@ -1,0 +1,58 @@
+// Types of the public JavaScript API of Consentry (contract §5).
+
+export type ConsentMethod = "all" | "necessary" | "custom" | "dismiss" | "gpc" | "api";
+export type ConsentMode = "opt-in" | "opt-out";
+
+export interface ConsentRecord {
+  id: string;
+  revision: number;
+  givenAt: number;
+  expiresAt: number;
+  method: ConsentMethod;
+  mode: ConsentMode;
+  gpc: boolean;
+  categories: { [category: string]: boolean };
+  services: { [category: string]: { [service: string]: boolean } };
+}
+
+export interface ConsentEventDetail extends ConsentRecord {
+  /** Present on `change`: the categories whose value changed, with their new value. */
+  changed?: { [category: string]: boolean };
+}
+
+export type ConsentEvent = "ready" | "consent" | "first-consent" | "change";
+
+export interface ConsentryApi {
+  /** Resolves with the API once the SDK has started. */
+  readonly ready: Promise<ConsentryApi>;
+  acceptAll(): void;
+  rejectAll(): void;
+  /** Record a custom choice; categories not named keep their state. */
+  update(choices: { [category: string]: boolean }): void;
+  /** Always a boolean: false before start, for unknown ids and for non-string arguments. */
+  allowed(category: string, service?: string): boolean;
+  /** The current valid choice, or null when there is none. */
+  getConsent(): ConsentRecord | null;
+  showBanner(): void;
+  showPreferences(): void;
+  hide(): void;
+  on(event: ConsentEvent, fn: (detail: ConsentEventDetail | null) => void): void;
+  off(event: ConsentEvent, fn: (detail: ConsentEventDetail | null) => void): void;
+  onCategory(id: string, handlers: { accept?: (api: ConsentryApi) => void;
+                                     reject?: (api: ConsentryApi) => void }): void;
+  /** Forget the choice (cookie removed) and show the banner. */
+  reset(): void;
+}
+
+declare global {
+  interface Window {
+    Consentry: ConsentryApi;
+    consentryQueue: Array<(api: ConsentryApi) => void> | { push(fn: (api: ConsentryApi) => void): number };
+  }
+  interface WindowEventMap {
+    "consentry:ready": CustomEvent<ConsentEventDetail | null>;
+    "consentry:consent": CustomEvent<ConsentEventDetail>;
+    "consentry:first-consent": CustomEvent<ConsentEventDetail>;
+    "consentry:change": CustomEvent<ConsentEventDetail>;
+  }
+}

@@ -1,0 +1,36 @@
+// Eager AOT loader: create every SDK module, run their pre-translated code in the build's
+// topological order, then start the shell. Brython's import machinery then finds every module
+// in $B.imported, so no finder, XHR or code evaluation ever runs. Generated code reads the
+// runtime from the bundle-scoped variable __BRYTHON__ (never from a global).
+function __consentryStart(host) {
+  function parentOf(name) { var at = name.lastIndexOf('.'); return at < 0 ? '' : name.slice(0, at); }
+  var $B = __BRYTHON__ = __consentryRuntime();
+  var _b_ = $B.builtins;
+  $B.$options = $B.$options || {};
+  var table = __consentryModules();
+  var i, entry, mod, name, parent;
+  for (i = 0; i < table.length; i++) {
+    entry = table[i];
+    name = entry[0];
+    mod = $B.module.$factory(name, _b_.None);
+    mod.$is_package = entry[1];
+    $B.module_setattr(mod, '__file__', entry[2]);
+    $B.module_setattr(mod, '__package__', entry[1] ? name : parentOf(name));
+    if (entry[1]) { $B.module_setattr(mod, '__path__', $B.$list([entry[2]])); }
+    $B.imported[name] = mod;
+  }
+  for (i = 0; i < table.length; i++) {
+    entry = table[i];
+    try {
+      entry[3]($B);
+    } catch (err) {
+      host.report(err, $B);
+      throw new Error('[consentry] module ' + entry[0] + ' failed to load');
+    }
+    name = entry[0];
+    parent = parentOf(name);
+    if (parent) { $B.module_setattr($B.imported[parent], name.slice(parent.length + 1), $B.imported[name]); }
+  }
+  var main = $B.imported['consentry.shell.main'];
+  return {$B: $B, core: $B.$call($B.$getattr(main, 'start'), host)};
+}

@@ -1,0 +1,155 @@
+"""Find the SDK's modules, check their imports, and order them for the eager AOT loader.
+
+The bundle carries no Brython standard library: an import of anything else would become a
+synchronous XHR (and a 404) on every page view. So every import is checked here, at build time,
+and the modules are ordered so that each one runs after the modules it imports.
+"""
+
+import ast
+import os
+
+from .errors import BuildError
+
+PACKAGE = "consentry"
+# Modules that run only in CPython (they may use the standard library).
+CPYTHON_ONLY = {"consentry.server"}
+# What shell modules may import from Brython's built-in modules. browser.html is left out on
+# purpose: its tag constructors treat a string argument as HTML.
+BROWSER_IMPORTS = {"browser": {"window", "document", "console"}, "javascript": None}
+
+
+class Module:
+    def __init__(self, name, path, is_package, source):
+        self.name = name
+        self.path = path
+        self.is_package = is_package
+        self.source = source
+        self.deps = set()
+
+    @property
+    def filename(self):
+        """The path Brython shows in tracebacks: relative, stable across machines."""
+        return self.name.replace(".", "/") + ("/__init__.py" if self.is_package else ".py")
+
+
+def sdk_root():
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.join(os.path.dirname(os.path.dirname(here)), "sdk")
+
+
+def discover(root=None):
+    root = root or sdk_root()
+    pkg_dir = os.path.join(root, PACKAGE)
+    modules = {}
+    for dirpath, dirnames, filenames in os.walk(pkg_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
+        rel = os.path.relpath(dirpath, root).replace(os.sep, ".")
+        for fn in sorted(filenames):
+            if not fn.endswith(".py"):
+                continue
+            is_package = fn == "__init__.py"
+            name = rel if is_package else f"{rel}.{fn[:-3]}"
+            if name in CPYTHON_ONLY:
+                continue
+            path = os.path.join(dirpath, fn)
+            with open(path, encoding="utf-8") as f:
+                modules[name] = Module(name, path, is_package, f.read())
+    if PACKAGE not in modules:
+        raise BuildError(f"no {PACKAGE}/__init__.py under {root}")
+    return modules
+
+
+def _resolve_relative(module, level, target):
+    base = module.name.split(".")
+    if not module.is_package:
+        base = base[:-1]
+    if level > 1:
+        base = base[: len(base) - (level - 1)]
+    return ".".join(base + ([target] if target else []))
+
+
+def check_imports(modules):
+    """Record each module's dependencies; reject any import the bundle cannot satisfy."""
+    problems = []
+    for mod in modules.values():
+        try:
+            tree = ast.parse(mod.source, filename=mod.filename)
+        except SyntaxError as exc:
+            line = (exc.text or "").rstrip("\n")
+            caret = " " * max((exc.offset or 1) - 1, 0) + "^"
+            raise BuildError(f"{mod.filename}:{exc.lineno}: SyntaxError: {exc.msg}\n"
+                             f"    {line}\n    {caret}") from None
+        in_engine = mod.name.startswith(PACKAGE + ".engine")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    _check_absolute(mod, alias.name, None, node, in_engine, modules, problems)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    target = _resolve_relative(mod, node.level, node.module)
+                    for alias in node.names:
+                        sub = f"{target}.{alias.name}"
+                        dep = sub if sub in modules else target
+                        _add_dep(mod, dep, node, modules, problems)
+                else:
+                    names = [a.name for a in node.names]
+                    _check_absolute(mod, node.module, names, node, in_engine, modules, problems)
+    if problems:
+        raise BuildError("imports the bundle cannot satisfy (no Brython stdlib is shipped):\n  "
+                         + "\n  ".join(problems))
+
+
+def _add_dep(mod, dep, node, modules, problems):
+    if dep not in modules:
+        problems.append(f"{mod.filename}:{node.lineno}: imports unknown module '{dep}'")
+    elif dep != mod.name:
+        mod.deps.add(dep)
+
+
+def _check_absolute(mod, name, fromlist, node, in_engine, modules, problems):
+    top = name.split(".")[0]
+    if top == PACKAGE:
+        if fromlist:
+            for item in fromlist:
+                sub = f"{name}.{item}"
+                _add_dep(mod, sub if sub in modules else name, node, modules, problems)
+        else:
+            _add_dep(mod, name, node, modules, problems)
+        return
+    if top in BROWSER_IMPORTS and not in_engine:
+        allowed = BROWSER_IMPORTS[top]
+        if name != top:
+            problems.append(f"{mod.filename}:{node.lineno}: '{name}' is not allowed")
+        elif allowed is not None and fromlist and not set(fromlist) <= allowed:
+            bad = ", ".join(sorted(set(fromlist) - allowed))
+            problems.append(f"{mod.filename}:{node.lineno}: 'from {name} import {bad}' is not "
+                            f"allowed (only {', '.join(sorted(allowed))})")
+        return
+    where = "engine modules must not import the browser" if top in BROWSER_IMPORTS else \
+        "the bundle ships no standard library"
+    problems.append(f"{mod.filename}:{node.lineno}: import of '{name}' ({where})")
+
+
+def ordered(modules):
+    """Dependencies first; parents before children; ties broken by name (reproducible)."""
+    for mod in modules.values():
+        parent = mod.name.rpartition(".")[0]
+        if parent:
+            mod.deps.add(parent)
+    order, state = [], {}
+
+    def visit(name, chain):
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "active":
+            cycle = " -> ".join(chain[chain.index(name):] + [name])
+            raise BuildError(f"import cycle: {cycle} (the bundle loads modules eagerly)")
+        state[name] = "active"
+        for dep in sorted(modules[name].deps):
+            visit(dep, chain + [name])
+        state[name] = "done"
+        order.append(modules[name])
+
+    for name in sorted(modules):
+        visit(name, [])
+    return order

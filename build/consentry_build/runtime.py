@@ -1,0 +1,134 @@
+"""Turn the wheel's brython.js into the runtime that ships inside consentry.js.
+
+Stock brython.js cannot be a good third-party script: it needs eval under CSP, leaks globals,
+defines a custom element, hijacks ``body.onload`` and keeps a page-wide MutationObserver
+(research/brython.md §4, §5.4). Each fix below is a literal text patch that must match EXACTLY
+ONCE; a Brython upgrade that moves any of them fails the build loudly instead of shipping a
+silently broken bundle.
+"""
+
+import os
+
+import brython
+
+from .errors import BuildError
+
+BRYTHON_VERSION = "3.15.0"
+_VERSION_LINE = "// version [3, 15, 0, 'final', 0]"
+
+CHAIN_START = "// >>> brython compiler chain"
+CHAIN_END = "// <<< brython compiler chain"
+
+# Raised by every eval-like entry point we cannot remove: exec()/eval()/compile(), importing
+# Python source, javascript.load... none of which the SDK uses.
+NO_EVAL = (
+    "$B.$no_eval=function(){throw new Error('[consentry] code evaluation is disabled in this "
+    "build')};\n"
+)
+
+# (name, old text, new text). Each old text must occur exactly once.
+PATCHES = [
+    # Our own copy of the runtime: never share or reuse a host page's __BRYTHON__.
+    ("private runtime object",
+     "var __BRYTHON__=globalThis.__BRYTHON__ ||{}",
+     "var __BRYTHON__={}"),
+    # Feature probe that costs a CSP violation report on every page view.
+    ("drop async-generator eval probe",
+     'try{\neval("async function* f(){}")}catch(err){console.warn("Your browser is not fully '
+     'supported. If you are using "+\n"Microsoft Edge, please upgrade to the latest version")}',
+     ""),
+    # AST node classes were built with Function(); build the same constructors as closures.
+    ("ast classes without Function()",
+     "ast[kl]=Function(...arg_list,body)",
+     "ast[kl]=(function(names,stars){return function(){for(var i=0;i<names.length;i++){"
+     "var v=arguments[i];this[names[i]]=stars[i]?$B.$list(v===undefined?[]:v):v}}})"
+     "(arg_list.slice(),args.length>0?args.split(',').map(a=>a.trim().split(/\\s+/)[0]"
+     ".endsWith('*')):[])"),
+    # Runtime compilation sites: unreachable for AOT code, replaced so that no Function/eval
+    # constructor call exists in the bundle at all.
+    ("no eval: run_script", "var modobj=new Function(script.js+`\\nreturn locals`)()",
+     "var modobj=$B.$no_eval()"),
+    ("no eval: code objects",
+     "var func=new Function('_b_','__file__',globals_name,'return '+code.co_code)",
+     "var func=$B.$no_eval()"),
+    ("no eval: exec",
+     "var exec_func=new Function('$B','_b_','locals',local_name,global_name,'frame',"
+     "'_frame_obj',js)",
+     "var exec_func=$B.$no_eval()"),
+    ("no eval: JS class subclassing",
+     "var new_js_class=Function('cl_dict','bases',body)(cl_dict,bases)",
+     "var new_js_class=$B.$no_eval()"),
+    ("no eval: run_js", "new Function(module_contents)()", "$B.$no_eval()"),
+    ("no eval: run_py", "var mod=(new Function(module_id,js))(module)",
+     "var mod=$B.$no_eval()"),
+    ("no eval: idb cache", "var $module=new Function(prefix+parent_id,mod_js)(",
+     "var $module=$B.$no_eval("),
+    ("no eval: import_js", "f=new Function(js)", "f=$B.$no_eval()"),
+    ("no eval: browser.load", "eval(content)},load1:", "$B.$no_eval()},load1:"),
+    ("no eval: javascript.load", "eval(content)},Math:", "$B.$no_eval()},Math:"),
+    # No auto-start: no DOMContentLoaded listener, no body.onload, no <brython-options>.
+    ("no startup observer",
+     "if(!($B.isWebWorker ||$B.isNode)){var startup_observer=",
+     "if(false){var startup_observer="),
+    ("no auto-start, no custom element",
+     "if(!$B.isWebWorker){\npython_scripts=python_scripts.concat(",
+     "if(false){\npython_scripts=python_scripts.concat("),
+    ("no brython global", "globalThis.brython=__BRYTHON__.brython", ""),
+]
+
+
+def brython_js_path():
+    return os.path.join(os.path.dirname(brython.__file__), "data", "brython.js")
+
+
+def read_stock():
+    """The wheel's brython.js, after checking it is the exact version our patches target."""
+    with open(brython_js_path(), encoding="utf-8") as f:
+        text = f.read()
+    if _VERSION_LINE not in text[:400]:
+        raise BuildError(
+            f"brython.js is not Brython {BRYTHON_VERSION}; the runtime patches target exactly "
+            f"that version (pip install brython=={BRYTHON_VERSION})")
+    return text
+
+
+def apply_patches(text, patches=PATCHES):
+    for name, old, new in patches:
+        count = text.count(old)
+        if count != 1:
+            raise BuildError(
+                f"runtime patch '{name}' matched {count} times (expected exactly 1): "
+                f"Brython changed; review build/consentry_build/runtime.py")
+        text = text.replace(old, new)
+    return text
+
+
+def cut_compiler_chain(text):
+    """Remove the parser/symtable chain (upstream markers, PR #2946): AOT code never compiles."""
+    start, end = text.count(CHAIN_START), text.count(CHAIN_END)
+    if start != 1 or end != 1:
+        raise BuildError(f"compiler-chain markers found {start}/{end} times (expected 1/1)")
+    i = text.index(CHAIN_START)
+    j = text.index(CHAIN_END) + len(CHAIN_END)
+    return text[:i] + text[j:]
+
+
+def strip_header(text):
+    """Drop the leading comment lines and the top-level "use strict" (the bundle adds its own)."""
+    lines = text.split("\n")
+    while lines and (lines[0].startswith("//") or lines[0] == '"use strict";'):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def build_runtime():
+    """The patched, trimmed runtime source, to be placed inside the bundle's function scope."""
+    text = read_stock()
+    text = apply_patches(text)
+    text = cut_compiler_chain(text)
+    text = strip_header(text)
+    # $B exists from the first statement on; install the eval stub right after it is created.
+    marker = "var __BRYTHON__={}\n"
+    if text.count(marker) != 1:
+        raise BuildError("runtime object marker not found exactly once")
+    return text.replace(marker, marker + NO_EVAL.replace("$B.", "__BRYTHON__."), 1)
