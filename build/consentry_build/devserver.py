@@ -357,7 +357,7 @@ class DevServer(http.server.ThreadingHTTPServer):
         self.requests.clear()
 
     def start(self) -> "DevServer":
-        self._thread = threading.Thread(target=self.serve_forever, name="consentry-devserver", daemon=True)
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1}, name="consentry-devserver", daemon=True)
         self._thread.start()
         return self
 

@@ -39,7 +39,8 @@ from selenium.webdriver.firefox.service import Service as FirefoxService  # noqa
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 PAGES = HERE / "pages"
-DIST = REPO / "dist"
+# $CONSENTRY_DIST tests a bundle built elsewhere (e.g. `consentry build -o /tmp/x`).
+DIST = Path(os.environ.get("CONSENTRY_DIST") or REPO / "dist").resolve()
 
 try:
     from consentry_build.devserver import make_server
@@ -72,10 +73,26 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("browser_name", names, scope="session")
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    """Mark browser tests, and run them grouped by browser.
+
+    pytest's own reordering for session-scoped parameters is thrown off by other parameters (a
+    test parametrized over ``order`` ended up between two browsers, which restarts a browser:
+    3-9 s each). A stable sort after it keeps one contiguous block per browser, tests that use no
+    browser first.
+    """
+    order = {name: i for i, name in enumerate(config.getoption("browsers") or ALL_BROWSERS)}
+
+    def key(item):
+        callspec = getattr(item, "callspec", None)
+        name = callspec.params.get("browser_name") if callspec else None
+        return -1 if name is None else order.get(name, len(order))
+
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=key)
 
 
 def _unavailable(config, message: str):

@@ -1,6 +1,6 @@
 """Tests of the test harness itself: dev server, diagnostics, cleaning. They need no bundle.
 
-If these fail, every other browser test result is suspect, so they run first (file order).
+If these fail, every other browser test result is suspect.
 """
 
 from __future__ import annotations
