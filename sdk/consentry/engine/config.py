@@ -823,9 +823,8 @@ def _translation(ctx, raw, path, cat_ids):
                     msg = msg + " Did you mean '" + s + "'?"
                 _warn(ctx, child_path(sp, k), msg)
                 continue
-            t = _text(ctx, v[k], child_path(sp, k), k not in BUTTON_KEYS)
-            if t is not None:
-                texts[k] = t
+            # None marks a text that was given but invalid (already reported)
+            texts[k] = _text(ctx, v[k], child_path(sp, k), k not in BUTTON_KEYS)
         out[sec] = texts
     return out
 
@@ -873,7 +872,7 @@ def _translations(ctx, raw, path, default_lang, cats):
         filled = {}
         for k in TEXT_KEYS[sec]:
             if k in have:
-                filled[k] = have[k]
+                filled[k] = have[k] if have[k] is not None else ""
             else:
                 _error(ctx, child_path(child_path(dp, sec), k),
                        "The default language must give this text.")
@@ -901,7 +900,7 @@ def _translations(ctx, raw, path, default_lang, cats):
             have = lang.get(sec, {})
             filled = {}
             for k in TEXT_KEYS[sec]:
-                filled[k] = have[k] if k in have else full[sec][k]
+                filled[k] = have[k] if have.get(k) is not None else full[sec][k]
             res[sec] = filled
         hc = lang.get("categories", {})
         rc = {}
