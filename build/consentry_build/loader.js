@@ -31,6 +31,12 @@ function __consentryStart(host) {
     parent = parentOf(name);
     if (parent) { $B.module_setattr($B.imported[parent], name.slice(parent.length + 1), $B.imported[name]); }
   }
+  // Data crosses the bridge as plain JSON-shaped values, converted here in one place.
+  host.parse_json = function (text) {
+    try { return $B.structuredclone2pyobj(JSON.parse(String(text))); } catch (e) { return _b_.None; }
+  };
+  host.to_json = function (value) { return JSON.stringify($B.pyobj2structuredclone(value)); };
   var main = $B.imported['consentry.shell.main'];
-  return {$B: $B, core: $B.$call($B.$getattr(main, 'start'), host)};
+  var builtin = $B.structuredclone2pyobj(host.builtinConfig);
+  return {$B: $B, core: $B.$call($B.$getattr(main, 'start'), host, builtin)};
 }

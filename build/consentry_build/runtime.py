@@ -16,8 +16,16 @@ from .errors import BuildError
 BRYTHON_VERSION = "3.15.0"
 _VERSION_LINE = "// version [3, 15, 0, 'final', 0]"
 
-CHAIN_START = "// >>> brython compiler chain"
-CHAIN_END = "// <<< brython compiler chain"
+# Parts of the runtime that AOT code never reaches, cut out whole: (name, first text, text
+# that starts the part to keep). Each boundary must occur exactly once.
+CUTS = [
+    # The parser chain (symtable, pegen, grammar tables), marked upstream (PR #2946). The AST
+    # classes and ast_to_js before it stay: they also define runtime helpers (wrapper_methods,
+    # finalize_type, resolve_*) that compiled code calls.
+    ("compiler chain", "// >>> brython compiler chain", "// <<< brython compiler chain\n"),
+    # Docstrings of the builtins (help() text).
+    ("builtin docstrings", "var docs={ArithmeticError:", ";\n\"use strict\";\n(function($B){$B.whenReady="),
+]
 
 # Raised by every eval-like entry point we cannot remove: exec()/eval()/compile(), importing
 # Python source, javascript.load... none of which the SDK uses.
@@ -103,14 +111,17 @@ def apply_patches(text, patches=PATCHES):
     return text
 
 
-def cut_compiler_chain(text):
-    """Remove the parser/symtable chain (upstream markers, PR #2946): AOT code never compiles."""
-    start, end = text.count(CHAIN_START), text.count(CHAIN_END)
-    if start != 1 or end != 1:
-        raise BuildError(f"compiler-chain markers found {start}/{end} times (expected 1/1)")
-    i = text.index(CHAIN_START)
-    j = text.index(CHAIN_END) + len(CHAIN_END)
-    return text[:i] + text[j:]
+def cut(text, cuts=CUTS):
+    for name, first, keep in cuts:
+        n_first, n_keep = text.count(first), text.count(keep)
+        if n_first != 1 or n_keep != 1:
+            raise BuildError(f"runtime cut '{name}': boundaries found {n_first}/{n_keep} times "
+                             f"(expected 1/1): Brython changed; review runtime.py")
+        i, j = text.index(first), text.index(keep)
+        if j < i:
+            raise BuildError(f"runtime cut '{name}': boundaries out of order")
+        text = text[:i] + text[j:]
+    return text
 
 
 def strip_header(text):
@@ -125,7 +136,7 @@ def build_runtime():
     """The patched, trimmed runtime source, to be placed inside the bundle's function scope."""
     text = read_stock()
     text = apply_patches(text)
-    text = cut_compiler_chain(text)
+    text = cut(text)
     text = strip_header(text)
     # $B exists from the first statement on; install the eval stub right after it is created.
     marker = "var __BRYTHON__={}\n"

@@ -1,0 +1,52 @@
+"""`consentry build` and `consentry validate`: the build for users who do not use Invoke.
+
+The Invoke tasks in tasks.py call these same functions.
+"""
+
+import argparse
+import sys
+
+from .errors import BuildError
+
+
+def cmd_build(args):
+    from .bundle import build
+
+    build(config_path=args.config, out_dir=args.out)
+    return 0
+
+
+def cmd_validate(args):
+    from .config_input import format_problems, validate_file
+
+    result = validate_file(args.config)
+    report = format_problems(result)
+    if report:
+        print(report)
+    if result["errors"]:
+        print(f"{args.config}: {len(result['errors'])} error(s)", file=sys.stderr)
+        return 1
+    print(f"{args.config}: valid ({len(result['warnings'])} warning(s))")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="consentry", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_build = sub.add_parser("build", help="build dist/consentry.js")
+    p_build.add_argument("--config", help="site configuration (JSON), merged over the built-in one")
+    p_build.add_argument("-o", "--out", default="dist", help="output folder (default: dist)")
+    p_build.set_defaults(func=cmd_build)
+    p_val = sub.add_parser("validate", help="check a site configuration")
+    p_val.add_argument("config", help="site configuration (JSON)")
+    p_val.set_defaults(func=cmd_validate)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except BuildError as exc:
+        print(f"consentry: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Invoke tasks: thin wrappers around consentry_build (the `consentry` CLI calls the same code)."""
+
+import os
+import shutil
+import sys
+
+from invoke import task
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+DIST = os.path.join(ROOT, "dist")
+
+
+@task(help={"config": "site configuration JSON merged over the built-in one",
+            "out": "output folder (default: dist)"})
+def build(c, config=None, out=DIST):
+    """Build dist/consentry.js (+ .d.ts, manifest.json)."""
+    from consentry_build.bundle import build as build_bundle
+    from consentry_build.errors import BuildError
+
+    try:
+        build_bundle(config_path=config, out_dir=out)
+    except BuildError as exc:
+        sys.exit(f"build failed: {exc}")
+
+
+@task(pre=[build], help={"port": "port on 127.0.0.1 (default 8000)"})
+def demo(c, port=8000):
+    """Build, then serve the demo site on http://127.0.0.1:8000/."""
+    from consentry_build.devserver import serve_forever
+
+    serve_forever(os.path.join(ROOT, "demo_site"), DIST, int(port))
+
+
+@task(pre=[build], help={"browser": "chromium or firefox (default: both)",
+                         "require_browsers": "fail instead of skipping a missing browser",
+                         "k": "pytest -k expression"})
+def test(c, browser=None, require_browsers=False, k=None):
+    """Build, then run the whole test suite (CPython unit tests + both browsers)."""
+    args = [sys.executable, "-m", "pytest", "tests"]
+    if browser:
+        args += ["--browser", browser]
+    if require_browsers:
+        args.append("--require-browsers")
+    if k:
+        args += ["-k", k]
+    c.run(" ".join(args), pty=False)
+
+
+@task
+def clean(c):
+    """Remove build output and caches."""
+    for path in ("dist", ".pytest_cache", ".hypothesis", "test-artifacts"):
+        shutil.rmtree(os.path.join(ROOT, path), ignore_errors=True)
