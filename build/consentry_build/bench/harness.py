@@ -185,6 +185,7 @@ def first_visit(cfg: Cfg, row: dict) -> dict:
             if out["banner_visible_ms"] is None:
                 out["na"]["banner_visible_ms"] = (f"banner not visible within {cfg.timeout_s:.0f} s: "
                                                   + page_diagnosis(d, row))
+                d.execute_script("window.__bench && window.__bench.stop && window.__bench.stop()")
         else:
             await_bench(d, "analyticsPromise", cfg.timeout_s)
         time.sleep(SETTLE_S)  # late work (timers, lazy rendering) belongs to the load
@@ -248,6 +249,8 @@ def first_visit(cfg: Cfg, row: dict) -> dict:
                 if r is True:
                     seed_how = "api"
                     await_bench(d, "analyticsPromise", 2.0)
+                    out["na"]["accept_to_analytics_ms"] = (out["na"].get("accept_to_analytics_ms", "")
+                                                           + " (returning visitor seeded through the JS API instead)")
                 else:
                     out["seed_error"] = f"seed through the API failed: {r}"
             if seed_how:

@@ -65,6 +65,7 @@
   }
 
   let done = !BANNER;
+  st.stop = () => { done = true; if (mo) mo.disconnect(); };  // the harness gave up waiting
   function check() {
     if (done) return;
     const el = find(BANNER);

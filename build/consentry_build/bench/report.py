@@ -92,7 +92,7 @@ def build_cell(build: dict | None, row_name: str) -> str:
     return "n/a (build failed)"
 
 
-def main_table(results, build, notes) -> list[str]:
+def main_table(results, build, notes, warm=True) -> list[str]:
     by = {r["row"]["name"]: r for r in results}
     base_heap = stat(by[BASELINE], "heap_used_bytes", "first")[0] if BASELINE in by else None
     ref = by.get(REFERENCE)
@@ -100,6 +100,9 @@ def main_table(results, build, notes) -> list[str]:
     lines = ["| metric (median / p90, (× vanilla-cookieconsent)) | " + " | ".join(names) + " |",
              "|---|" + "--:|" * len(names)]
     for key, phase, label, scale, nd, det in METRICS:
+        if key.startswith("warm_") and not warm:
+            lines.append(f"| {label} | " + " | ".join(["not measured (warm=False)"] * len(names)) + " |")
+            continue
         ref_med = stat(ref, key, phase, base_heap)[0] if ref and not ref.get("skipped") else None
         cells = [cell(r, key, phase, scale, nd, det, ref_med, base_heap, notes) for r in results]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
@@ -226,7 +229,7 @@ def header(meta: dict) -> list[str]:
 
 def render(results: list[dict], build: dict | None, meta: dict, method_md: str, levers: str | None) -> str:
     notes: list = []
-    main = main_table(results, build, notes)
+    main = main_table(results, build, notes, warm=meta.get("warm", True))
     out = [
         "# Consentry performance",
         "",
