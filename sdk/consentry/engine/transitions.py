@@ -32,6 +32,7 @@ API
      "state": the new policy state (showBanner False),
      "events": [[name, payload], ...],
      "changed": {category: new bool}, "changedServices": {cat: {svc: new bool}},
+                                      # both {} for a first choice (it is not a change)
      "ignored": [key, ...]}
 
 Events, in dispatch order:
@@ -218,7 +219,10 @@ def apply_choice(config, state, method, decisions, now_ms, consent_id, gpc):
                 if c not in changed_s:
                     changed_s[c] = {}
                 changed_s[c][s] = new_m[s]
-    if prev is not None and (len(changed) > 0 or len(changed_s) > 0):
+    if prev is None:
+        changed = {}
+        changed_s = {}
+    elif len(changed) > 0 or len(changed_s) > 0:
         events.append(["change", changed])
     for f in flips:
         events.append(f)
