@@ -126,6 +126,7 @@ def build(config_path=None, out_dir="dist", log=print):
         "files": {"consentry.js": dict(size, integrity=sri(data))},
         "modules": module_names,
         "config": "built-in" if config_path is None else os.path.basename(config_path),
+        "budget": {"gzip": SIZE_BUDGET_GZIP, "withinBudget": size["gzip"] <= SIZE_BUDGET_GZIP},
     }
     with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
@@ -135,6 +136,6 @@ def build(config_path=None, out_dir="dist", log=print):
         f"{size['brotli']:,} brotli ({len(module_names)} modules) in {elapsed:.1f}s")
     log(f"integrity: {manifest['files']['consentry.js']['integrity']}")
     if size["gzip"] > SIZE_BUDGET_GZIP:
-        raise BuildError(f"consentry.js is {size['gzip']:,} bytes gzip, over the "
-                         f"{SIZE_BUDGET_GZIP:,} budget")
+        log(f"warning: consentry.js is {size['gzip']:,} bytes gzip, over the "
+            f"{SIZE_BUDGET_GZIP:,}-byte budget (see docs/performance.md)")
     return manifest

@@ -63,6 +63,7 @@ PATCHES = [
      "var exec_func=new Function('$B','_b_','locals',local_name,global_name,'frame',"
      "'_frame_obj',js)",
      "var exec_func=$B.$no_eval()"),
+    ("no eval: dead log line", "console.log('eval() error\\n',js)", "console.log(js)"),
     ("no eval: JS class subclassing",
      "var new_js_class=Function('cl_dict','bases',body)(cl_dict,bases)",
      "var new_js_class=$B.$no_eval()"),

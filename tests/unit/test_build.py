@@ -1,0 +1,126 @@
+"""The build pipeline: patches assert their match, imports are checked, errors are readable,
+the output is reproducible and contains no code-evaluation call."""
+
+import json
+import os
+import re
+
+import pytest
+
+from consentry_build import bundle, modules, runtime
+from consentry_build.errors import BuildError
+from consentry_build.translator import Translator
+
+EVAL_CALL = re.compile(r"(?<![\w$.])(?:new\s+Function|Function|eval)\s*\(")
+
+
+def _sdk(tmp_path, files):
+    for rel, text in files.items():
+        path = tmp_path / "consentry" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return str(tmp_path)
+
+
+def test_every_runtime_patch_matches_exactly_once():
+    stock = runtime.read_stock()
+    for name, old, _new in runtime.PATCHES:
+        assert stock.count(old) == 1, name
+
+
+def test_a_patch_that_no_longer_matches_fails_the_build():
+    with pytest.raises(BuildError, match="matched 0 times"):
+        runtime.apply_patches("nothing here", [("demo", "absent text", "x")])
+
+
+def test_runtime_has_no_eval_call_and_no_auto_start():
+    text = runtime.build_runtime()
+    assert EVAL_CALL.findall(text) == []
+    assert "if(false){var startup_observer=" in text       # no page-wide observer
+    assert "if(false){\npython_scripts" in text               # no onload hijack, no custom element
+    assert "globalThis.brython=" not in text
+    assert "var __BRYTHON__={}" in text
+    assert "// >>> brython compiler chain" not in text
+
+
+def test_syntax_error_is_reported_with_file_line_and_caret():
+    with pytest.raises(BuildError) as info:
+        Translator().translate("x = 1\ndef f(:\n    pass\n", "consentry/bad.py", "consentry.bad")
+    text = str(info.value)
+    assert "consentry/bad.py:2" in text and "SyntaxError" in text
+    assert "def f(:" in text and "^" in text
+
+
+def test_translation_is_reproducible():
+    src = "def f(x):\n    return [i * x for i in range(3)]\nclass A:\n    pass\n"
+    a = Translator().translate(src, "consentry/a.py", "consentry.a")
+    b = Translator().translate(src, "consentry/a.py", "consentry.a")
+    assert a == b
+
+
+@pytest.mark.parametrize("line, where", [
+    ("import json\n", "standard library"),
+    ("from re import compile\n", "standard library"),
+    ("from browser import html\n", "not allowed"),
+])
+def test_imports_the_bundle_cannot_satisfy_fail_the_build(tmp_path, line, where):
+    root = _sdk(tmp_path, {"__init__.py": "", "shell/__init__.py": "", "shell/x.py": line})
+    mods = modules.discover(root)
+    with pytest.raises(BuildError, match=where):
+        modules.check_imports(mods)
+
+
+def test_engine_modules_may_not_import_the_browser(tmp_path):
+    root = _sdk(tmp_path, {"__init__.py": "", "engine/__init__.py": "",
+                           "engine/x.py": "from browser import window\n"})
+    with pytest.raises(BuildError, match="engine modules must not import the browser"):
+        modules.check_imports(modules.discover(root))
+
+
+def test_import_cycles_are_rejected(tmp_path):
+    root = _sdk(tmp_path, {"__init__.py": "", "a.py": "from . import b\n",
+                           "b.py": "from . import a\n"})
+    mods = modules.discover(root)
+    modules.check_imports(mods)
+    with pytest.raises(BuildError, match="import cycle"):
+        modules.ordered(mods)
+
+
+def test_modules_are_ordered_dependencies_first(tmp_path):
+    root = _sdk(tmp_path, {"__init__.py": "", "z.py": "", "a.py": "from .z import *\n"})
+    mods = modules.discover(root)
+    modules.check_imports(mods)
+    names = [m.name for m in modules.ordered(mods)]
+    assert names.index("consentry.z") < names.index("consentry.a")
+    assert names[0] == "consentry"
+
+
+def test_the_sdk_itself_passes_the_import_check():
+    mods = modules.discover()
+    modules.check_imports(mods)
+    assert "consentry.server" not in mods          # CPython only
+    assert "consentry.shell.main" in mods
+
+
+def test_invalid_site_config_fails_with_json_paths(tmp_path):
+    site = tmp_path / "site.json"
+    site.write_text(json.dumps({"revision": "three", "cookie": {"nmae": "x"}}))
+    with pytest.raises(BuildError) as info:
+        bundle.build(config_path=str(site), out_dir=str(tmp_path / "out"), log=lambda *_: None)
+    text = str(info.value)
+    assert "$.revision" in text and "$.cookie.nmae" in text
+
+
+def test_build_is_reproducible_and_reports_sizes(tmp_path):
+    out1, out2 = tmp_path / "one", tmp_path / "two"
+    m1 = bundle.build(out_dir=str(out1), log=lambda *_: None)
+    m2 = bundle.build(out_dir=str(out2), log=lambda *_: None)
+    assert (out1 / "consentry.js").read_bytes() == (out2 / "consentry.js").read_bytes()
+    info = m1["files"]["consentry.js"]
+    assert info == m2["files"]["consentry.js"]
+    assert info["integrity"].startswith("sha384-")
+    assert info["raw"] > info["gzip"] > 0 and info["brotli"] > 0
+    data = (out1 / "consentry.js").read_text()
+    assert EVAL_CALL.findall(data) == []
+    assert os.path.exists(out1 / "consentry.d.ts")
+    assert json.loads((out1 / "manifest.json").read_text())["brython"] == "3.15.0"
