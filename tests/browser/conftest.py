@@ -37,10 +37,9 @@ from selenium.webdriver.chrome.service import Service as ChromeService  # noqa: 
 from selenium.webdriver.firefox.service import Service as FirefoxService  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
 PAGES = HERE / "pages"
-# $CONSENTRY_DIST tests a bundle built elsewhere (e.g. `consentry build -o /tmp/x`).
-DIST = Path(os.environ.get("CONSENTRY_DIST") or REPO / "dist").resolve()
+
+from helpers import DIST, REPO, clean_browser  # noqa: E402
 
 try:
     from consentry_build.devserver import make_server
@@ -48,7 +47,6 @@ except ImportError:  # not `pip install -e .`-ed yet: use the source tree
     sys.path.insert(0, str(REPO / "build"))
     from consentry_build.devserver import make_server
 
-from helpers import clean_browser  # noqa: E402
 
 ALL_BROWSERS = ("chromium", "firefox")
 PAGE_LOAD_TIMEOUT = 20

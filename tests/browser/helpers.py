@@ -7,11 +7,16 @@ and a slow one just waits longer (up to the timeout).
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 from selenium.common.exceptions import JavascriptException, TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
 POLL = 0.05
+REPO = Path(__file__).resolve().parents[2]
+# $CONSENTRY_DIST tests a bundle built elsewhere (e.g. `consentry build -o /tmp/x`).
+DIST = Path(os.environ.get("CONSENTRY_DIST") or REPO / "dist").resolve()
 
 
 def _script(expr: str) -> str:
@@ -96,6 +101,27 @@ def async_js(driver, body: str, *args):
         "var done = arguments[arguments.length - 1], args = Array.prototype.slice.call(arguments, 0, -1);\n" + body,
         *args,
     )
+
+
+READY = """
+if (!window.Consentry || !window.Consentry.ready || typeof window.Consentry.ready.then !== 'function') {
+  done({ok: false, error: 'window.Consentry.ready is not a thenable: ' + typeof window.Consentry});
+} else {
+  window.Consentry.ready.then(
+    function (api) {
+      done({ok: true, isApi: api === window.Consentry,
+            hasMethods: !!api && typeof api.acceptAll === 'function' && typeof api.getConsent === 'function'});
+    },
+    function (err) { done({ok: false, error: String(err && err.stack || err)}); });
+}
+"""
+
+
+def wait_ready(driver) -> dict:
+    """Wait for ``Consentry.ready`` (execute_async_script; the script timeout bounds it)."""
+    result = async_js(driver, READY)
+    assert result["ok"], "Consentry.ready rejected or missing: %s\ndiag: %s" % (result.get("error"), diag(driver))
+    return result
 
 
 def clean_browser(driver, origins) -> None:

@@ -8,30 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import assert_clean_console, async_js, diag, js, wait_js
+from helpers import assert_clean_console, async_js, diag, js, wait_js, wait_ready
 
 pytestmark = pytest.mark.usefixtures("bundle")
-
-READY = """
-if (!window.Consentry || !window.Consentry.ready || typeof window.Consentry.ready.then !== 'function') {
-  done({ok: false, error: 'window.Consentry.ready is not a thenable: ' + typeof window.Consentry});
-} else {
-  window.Consentry.ready.then(
-    function (api) {
-      done({ok: true, isApi: api === window.Consentry,
-            hasMethods: !!api && typeof api.acceptAll === 'function' && typeof api.getConsent === 'function'});
-    },
-    function (err) { done({ok: false, error: String(err && err.stack || err)}); });
-}
-"""
-
-
-def wait_ready(driver) -> dict:
-    """Wait for ``Consentry.ready`` (execute_async_script; the script timeout bounds it)."""
-    result = async_js(driver, READY)
-    assert result["ok"], "Consentry.ready rejected or missing: %s\ndiag: %s" % (result.get("error"), diag(driver))
-    return result
-
 
 # (a) ------------------------------------------------------------------------------------------
 def test_loads_under_strict_csp_without_violations(browser, site):

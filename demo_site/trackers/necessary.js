@@ -1,0 +1,2 @@
+// Demo "necessary" tracker: a local stand-in for a real tag. It only reports that it ran.
+window.demoReport && window.demoReport('necessary');
