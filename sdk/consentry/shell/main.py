@@ -1,0 +1,337 @@
+"""Start-up and the API core: feed the engine its inputs, carry out its decisions.
+
+Called synchronously by the bundle's loader while the <script> executes in <head>: reads the
+cookie, region hint, GPC and language, asks the engine for the state, pushes the Consent Mode
+default (and update), and starts gating. The UI is built lazily, only when something must be
+shown. The JS façade wraps the Core methods into the public API (contract §5).
+"""
+
+from browser import document, window
+
+from ..engine import config as config_mod
+from ..engine import i18n, policy, record, transitions
+from . import cookies
+from .gating import Gate
+from .ui import Ui
+
+PREFIX = "[consentry] "
+CHANNEL = "consentry"
+
+
+def _now():
+    return int(window.Date.now())
+
+
+def _random_id():
+    """16 random bytes as base64url (crypto.getRandomValues; never Math.random)."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    buf = window.Uint8Array.new(16)
+    window.crypto.getRandomValues(buf)
+    out = ""
+    for i in range(16):
+        out = out + alphabet[buf[i] % 64]
+    return out
+
+
+def _warn(text):
+    window.console.warn(PREFIX + text)
+
+
+class Core:
+    """One per page. Holds the state; every change goes through choose()/_adopt()."""
+
+    def __init__(self, host, builtin):
+        self.host = host
+        self.ui = None
+        self.ran = {}            # categories whose accept-side code may have run this page
+        self.memory_value = None  # the choice, when cookies could not be written
+        self.config = self._load_config(builtin)
+        cfg = self.config
+        self.gpc = getattr(window.navigator, "globalPrivacyControl", None) is True
+        self.region_hint = document.documentElement.getAttribute("data-consentry-region")
+        self.timezone = None
+        if "timezone" in cfg["mode"]["detect"]:
+            try:
+                self.timezone = window.Intl.DateTimeFormat().resolvedOptions().timeZone
+            except Exception:
+                self.timezone = None
+        langs = []
+        try:
+            for code in window.navigator.languages:
+                langs.append(code)
+        except Exception:
+            langs = []
+        self.lang = i18n.pick_language(cfg, document.documentElement.getAttribute("lang"),
+                                       langs)
+        self.texts = i18n.texts(cfg, self.lang)
+        self.cookie_string = cookies.read_all()
+        self.state = self._compute()
+        self.revision_changed = self.state["reason"] == "revision"
+        for cat in cfg["categories"]:
+            if self.state["categories"][cat["id"]]:
+                self.ran[cat["id"]] = True
+        self._consent_mode("default")
+        if self.state["record"] is not None:
+            self._consent_mode("update")
+        self.gate = Gate(self._allowed, self._refused, [c["id"] for c in cfg["categories"]],
+                         self._blocked_embed, self._revived_embed, _warn)
+        self.gate.watch()
+        document.addEventListener("click", self._clicked, True)
+        window.addEventListener("pageshow", self._pageshow)
+        document.addEventListener("visibilitychange", self._visible)
+        self.channel = None
+        if getattr(window, "BroadcastChannel", None) is not None:
+            try:
+                self.channel = window.BroadcastChannel.new(CHANNEL)
+                self.channel.addEventListener("message", self._message)
+            except Exception:
+                self.channel = None
+        if self.state["showBanner"]:
+            self._show("banner")
+
+    # -- inputs ---------------------------------------------------------------------------
+
+    def _load_config(self, builtin):
+        node = document.querySelector('script#consentry-config[type="application/json"]')
+        if node is None:
+            return builtin
+        override = self.host.parse_json(node.text)
+        if override is None:
+            window.console.error(PREFIX + "the #consentry-config script is not valid JSON; the "
+                                 "built-in configuration applies")
+            return builtin
+        result = config_mod.load(builtin, override)
+        errors = result.get("override_errors") or []
+        if errors:
+            lines = []
+            for e in errors[:20]:
+                lines.append(e["path"] + ": " + e["message"])
+            window.console.error(PREFIX + "invalid #consentry-config, ignored as a whole "
+                                 "(the built-in configuration applies):\n" + "\n".join(lines))
+        for w in result.get("warnings") or []:
+            _warn(w["path"] + ": " + w["message"])
+        return result["config"]
+
+    def _current_record(self, now):
+        rec, reason = record.read(self.cookie_string, self.config, now)
+        if rec is None and self.memory_value is not None:
+            rec, reason = record.decode(self.memory_value, self.config, now)
+        return rec, reason
+
+    def _compute(self):
+        now = _now()
+        rec, reason = self._current_record(now)
+        return policy.decide(self.config, rec, self.region_hint, self.gpc, now, self.timezone,
+                             reason)
+
+    # -- decisions ------------------------------------------------------------------------
+
+    def _allowed(self, category, service):
+        return policy.allowed(self.state, category, service)
+
+    def _refused(self, category):
+        return self.state["record"] is not None and not policy.allowed(self.state, category)
+
+    def _consent_mode(self, kind):
+        cm = self.config["consentMode"]
+        if not cm["enabled"]:
+            return
+        signals = policy.consent_mode(self.config, self.state)
+        if kind == "default":
+            signals["wait_for_update"] = cm["waitForUpdate"]
+        self.host.gtag("consent", kind, signals)
+
+    def choose(self, method, decisions=None):
+        """Record a choice made by the visitor (UI) or page code (API)."""
+        result = transitions.apply_choice(self.config, self.state, method, decisions or {},
+                                          _now(), _random_id(), self.gpc)
+        for key in result["ignored"]:
+            _warn("update(): ignored \"" + str(key) + "\" (unknown id or not a boolean)")
+        cfg = self.config["cookie"]
+        if cookies.write(cfg, result["value"], result["maxAge"]):
+            self.memory_value = None
+        else:
+            self.memory_value = result["value"]
+            _warn("the choice could not be stored in a cookie; it applies to this page only")
+        self.cookie_string = cookies.read_all()
+        self._adopt(result["state"], result["events"])
+        self._log(result["record"])
+        if self.channel is not None:
+            try:
+                self.channel.postMessage("choice")
+            except Exception:
+                pass
+
+    def _adopt(self, new_state, events):
+        """Apply a new state: gating, withdrawal, Consent Mode, UI, events."""
+        old = self.state
+        self.state = new_state
+        withdrawn = []
+        for cat in self.config["categories"]:
+            cid = cat["id"]
+            if new_state["categories"][cid]:
+                self.ran[cid] = True
+            elif old["categories"][cid] and self.ran.get(cid):
+                withdrawn.append(cid)
+        if withdrawn:
+            self._withdraw(withdrawn)
+        self._consent_mode("update")
+        self.gate.apply()
+        if self.ui is not None:
+            self.ui.refresh()
+            if withdrawn:
+                self.ui.offer_reload(withdrawn)
+        elif withdrawn:
+            self._show("reload", withdrawn)
+        self.host.dispatch(events, transitions.consent_view(new_state["record"]))
+
+    def _withdraw(self, category_ids):
+        """Delete the cookies declared for withdrawn categories (their code already ran)."""
+        entries = []
+        for cat in self.config["categories"]:
+            if cat["id"] in category_ids:
+                entries = entries + cat["cookies"]
+                for svc in cat["services"]:
+                    entries = entries + svc["cookies"]
+        if not entries:
+            return
+        for name in cookies.names():
+            for entry in entries:
+                if config_mod.cookie_matches(entry, name):
+                    cookies.expire(name)
+                    break
+
+    def _log(self, rec):
+        endpoint = self.config["log"]["endpoint"]
+        if not endpoint or getattr(window.navigator, "sendBeacon", None) is None:
+            return
+        payload = {"id": rec["id"], "revision": rec["revision"], "method": rec["method"],
+                   "mode": rec["mode"], "givenAt": rec["givenAt"], "gpc": rec["gpc"],
+                   "categories": rec["categories"], "services": rec["services"],
+                   "path": window.location.pathname}
+        try:
+            window.navigator.sendBeacon(endpoint, self.host.to_json(payload))
+        except Exception:
+            _warn("the proof-of-consent beacon could not be sent")
+
+    def _recheck(self):
+        """Another tab or a bfcache restore: the cookie may hold a newer choice."""
+        current = cookies.read_all()
+        if current == self.cookie_string:
+            return
+        self.cookie_string = current
+        old = self.state
+        new_state = self._compute()
+        events = []
+        if new_state["record"] is not None:
+            changed = {}
+            for cat in self.config["categories"]:
+                cid = cat["id"]
+                if old["categories"][cid] != new_state["categories"][cid]:
+                    changed[cid] = new_state["categories"][cid]
+                    events.append(["category-accept" if new_state["categories"][cid]
+                                   else "category-reject", cid])
+            if old["record"] is None:
+                events = [["first-consent", None], ["consent", None]] + events
+            elif changed:
+                events = [["consent", None], ["change", changed]] + events
+        self._adopt(new_state, events)
+        if not new_state["showBanner"] and self.ui is not None:
+            self.ui.refresh()
+
+    def _message(self, event):
+        self._recheck()
+
+    def _visible(self, event):
+        if document.visibilityState == "visible":
+            self._recheck()
+
+    def _pageshow(self, event):
+        if event.persisted:
+            self._recheck()
+
+    # -- UI -------------------------------------------------------------------------------
+
+    def _ensure_ui(self):
+        if self.ui is None:
+            self.ui = Ui(self)
+        return self.ui
+
+    def _show(self, what, arg=None):
+        ui = self._ensure_ui()
+        if what == "banner":
+            ui.show_banner()
+        elif what == "preferences":
+            ui.show_preferences(arg)
+        elif what == "reload":
+            ui.offer_reload(arg)
+
+    def _blocked_embed(self, el):
+        self._ensure_ui().placeholder(el, el.getAttribute("data-category"))
+
+    def _revived_embed(self, el):
+        if self.ui is not None:
+            self.ui.remove_placeholder(el)
+
+    def allow_once(self, el):
+        self.gate.allow_once(el)
+
+    def _clicked(self, event):
+        target = event.target
+        if target is None or getattr(target, "closest", None) is None:
+            return
+        el = target.closest("[data-consentry]")
+        if el is None:
+            return
+        kind = el.getAttribute("data-consentry")
+        if kind == "preferences" or kind == "banner":
+            event.preventDefault()
+            self._show(kind, el)
+
+    # -- API (wrapped by the JS façade) ---------------------------------------------------
+
+    def accept_all(self):
+        self.choose("all")
+
+    def reject_all(self):
+        self.choose("necessary")
+
+    def update(self, choices):
+        self.choose("api", choices)
+
+    def allowed(self, category, service):
+        return policy.allowed(self.state, category, service)
+
+    def get_consent(self):
+        return transitions.consent_view(self.state["record"])
+
+    def show_banner(self):
+        self._show("banner")
+
+    def show_preferences(self):
+        self._show("preferences")
+
+    def hide(self):
+        if self.ui is not None:
+            self.ui.hide()
+
+    def reset(self):
+        cookies.expire(self.config["cookie"]["name"])
+        self.memory_value = None
+        self.cookie_string = cookies.read_all()
+        self.state = self._compute()
+        self._consent_mode("update")
+        self._show("banner")
+
+    def start_events(self):
+        events = [["ready", None]]
+        if self.state["record"] is not None:
+            events.append(["consent", None])
+        for cat in self.config["categories"]:
+            if self.state["categories"][cat["id"]]:
+                events.append(["category-accept", cat["id"]])
+        return events
+
+
+def start(host, builtin):
+    return Core(host, builtin)
