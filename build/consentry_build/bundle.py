@@ -64,7 +64,16 @@ def _js_literal(value):
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def assemble(config, css):
+# Test builds only (tests/browser/test_parity.py): call an engine function with JSON arguments
+# inside the compiled bundle, so the same case tables run in both runtimes. Never in dist/.
+TEST_HOOK = """api.__engine = function (mod, fn, argsJson) {
+      var f = $B.$getattr($B.imported['consentry.engine.' + mod], fn);
+      var args = JSON.parse(argsJson).map(function (x) { return $B.structuredclone2pyobj(x); });
+      return JSON.stringify($B.pyobj2structuredclone($B.$call.apply(null, [f].concat(args))));
+    };"""
+
+
+def assemble(config, css, test_hooks=False):
     mods = modlib.discover()
     modlib.check_imports(mods)
     order = modlib.ordered(mods)
@@ -72,6 +81,7 @@ def assemble(config, css):
     facade = _read("facade.js")
     for marker, value in (("/*@CONFIG@*/null", _js_literal(config)),
                           ("/*@CSS@*/''", _js_literal(css)),
+                          ("/*@TESTHOOK@*/", TEST_HOOK if test_hooks else ""),
                           ("/*@VERSION@*/''", _js_literal(VERSION))):
         if facade.count(marker) != 1:
             raise BuildError(f"façade placeholder {marker} not found exactly once")
@@ -102,13 +112,13 @@ def sri(data):
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
 
 
-def build(config_path=None, out_dir="dist", log=print):
+def build(config_path=None, out_dir="dist", log=print, test_hooks=False):
     """Build dist/consentry.js, .d.ts and manifest.json; return the manifest."""
     from .config_input import load_site_config  # imports the engine, which CPython runs too
 
     started = time.perf_counter()
     config = load_site_config(config_path)
-    js, module_names = assemble(config, _css())
+    js, module_names = assemble(config, _css(), test_hooks)
     data = js.encode("utf-8")
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "consentry.js"), "wb") as f:

@@ -172,6 +172,7 @@
     var started = __consentryStart(host);
     $B = started.$B;
     core = started.core;
+    /*@TESTHOOK@*/
   } catch (err) {
     failClosed(toError(err), err);
     return;
