@@ -44,6 +44,7 @@ CHROME_FLAGS = [
 ]
 OBSERVER_JS = (Path(__file__).resolve().parent / "observer.js").read_text()
 IDLE_S = 0.3             # on the blank warm-up page before a measured load
+IDLE_WARM_S = 1.0        # same, for the warm session: a restarted browser has more start-up work
 SETTLE_S = 0.5           # after the banner / the tag, before metrics are read
 WARM_PRIMING_LOADS = 2   # page loads in the profile before the measured warm load (cold load + these)
 
@@ -86,11 +87,11 @@ def quit_driver(d) -> None:
         pass
 
 
-def warm_up(d, cfg: Cfg) -> None:
+def warm_up(d, cfg: Cfg, idle: float = IDLE_S) -> None:
     """Same-origin blank page first: the browser finishes its own start-up work (on 2 cores that
     otherwise lands inside the measured load) and the renderer process exists already."""
-    d.get(cfg.base + "/pages/blank.html")
-    time.sleep(IDLE_S)
+    d.get(cfg.base + "/pages/blank.html")  # also loads a cacheable file: the disk cache is open
+    time.sleep(idle)
 
 
 def install_observer(d, row: dict) -> None:
@@ -291,7 +292,7 @@ def apply_seed(d, cfg: Cfg, seed: dict) -> None:
 
 
 def measured_return(d, cfg: Cfg, row: dict, seed: dict, prefix: str, out: dict) -> None:
-    warm_up(d, cfg)
+    warm_up(d, cfg, IDLE_WARM_S if prefix == "warm" else IDLE_S)
     install_observer(d, row)
     apply_seed(d, cfg, seed)
     d.execute_cdp_cmd("Performance.enable", {"timeDomain": "timeTicks"})

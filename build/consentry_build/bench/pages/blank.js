@@ -1,0 +1,1 @@
+// warm-up page script (cacheable, see blank.html)
