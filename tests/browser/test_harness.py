@@ -156,3 +156,24 @@ def test_clean_browser_forgets_cookies_and_storage(browser, site, third_party):
         browser.get(origin + "/__blank")
         assert browser.get_cookies() == []
         assert js(browser, "localStorage.length + sessionStorage.length") == 0
+
+
+def test_devserver_uses_the_builds_gzip_only_when_fresh(tmp_path):
+    import os
+
+    from consentry_build.devserver import make_server
+
+    (tmp_path / "consentry.js").write_text("/* bundle */" * 100)
+    gz = tmp_path / "consentry.js.gz"
+    gz.write_bytes(gzip.compress(b"/* prebuilt */" * 100))
+    srv = make_server(tmp_path, tmp_path)
+    try:
+        status, headers, body = _get(srv.url + "/consentry.js", **{"Accept-Encoding": "gzip"})
+        assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body).startswith(b"/* prebuilt */")
+        os.utime(gz, (1, 1))  # older than the bundle: stale, must not be served
+        status, headers, body = _get(srv.url + "/consentry.js", **{"Accept-Encoding": "gzip"})
+        assert gzip.decompress(body).startswith(b"/* bundle */")
+        status, headers, body = _get(srv.url + "/consentry.js")
+        assert "Content-Encoding" not in headers and body.startswith(b"/* bundle */")
+    finally:
+        srv.shutdown()
