@@ -43,9 +43,13 @@ def format_problems(result):
 
 
 def load_site_config(path=None):
-    """The normalised configuration to embed; raises BuildError listing every problem."""
-    result = validate_file(path)
+    """What the bundle embeds: the merged raw configuration (page overrides are merged over it
+    and re-validated in the browser) and its normalised form (used as is when there is no
+    override, so a page view pays no validation). Raises BuildError listing every problem."""
+    builtin = _read_json(default_config_path(), "built-in configuration")
+    raw = engine_config.merge(builtin, _read_json(path, "configuration")) if path else builtin
+    result = engine_config.validate(raw)
     if result["errors"]:
         raise BuildError(f"invalid configuration ({len(result['errors'])} problems):\n"
                          + format_problems(result))
-    return result["config"]
+    return {"raw": raw, "config": result["config"]}

@@ -86,7 +86,7 @@
       if (!core || typeof category !== 'string') { return false; }
       if (service !== undefined && typeof service !== 'string') { return false; }
       try {
-        return invoke('allowed', [category, service === undefined ? null : service]) === true;
+        return invoke('allowed', [category, service === undefined ? $B.builtins.None : service]) === true;
       } catch (err) { return false; }
     },
     getConsent: function () { return core ? call('get_consent') : null; },
@@ -156,7 +156,7 @@
   function failClosed(err, raw) {
     console.error(PREFIX + 'could not start; nothing gated will run. ' + (err && err.message || err));
     if (raw && raw.stack) { console.debug(raw.stack); }
-    var cm = host.builtinConfig && host.builtinConfig.consentMode;
+    var cm = host.builtinConfig && host.builtinConfig.config.consentMode;
     if (cm && cm.enabled !== false) {
       var denied = {};
       var signals = ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage',

@@ -49,6 +49,7 @@ class Gate:
         self.running = False
         self.warned = {}
         self.observer = None
+        self.revived = {}                     # categories whose gated code ran on this page
 
     def watch(self):
         """Gate elements as the parser (or page code) inserts them, for the page's life."""
@@ -115,6 +116,9 @@ class Gate:
         return self.is_allowed(cat, el.getAttribute("data-service"))
 
     def _revive(self, el):
+        cat = el.getAttribute("data-category")
+        if not cat.startswith("!"):
+            self.revived[cat] = True
         tag = el.tagName
         if tag == "SCRIPT":
             kind = (el.getAttribute("data-type") or "").lower()

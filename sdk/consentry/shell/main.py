@@ -40,12 +40,12 @@ def _warn(text):
 class Core:
     """One per page. Holds the state; every change goes through choose()/_adopt()."""
 
-    def __init__(self, host, builtin):
+    def __init__(self, host, builtin, builtin_raw):
         self.host = host
         self.ui = None
-        self.ran = {}            # categories whose accept-side code may have run this page
+
         self.memory_value = None  # the choice, when cookies could not be written
-        self.config = self._load_config(builtin)
+        self.config = self._load_config(builtin, builtin_raw)
         cfg = self.config
         self.gpc = getattr(window.navigator, "globalPrivacyControl", None) is True
         self.region_hint = document.documentElement.getAttribute("data-consentry-region")
@@ -67,9 +67,6 @@ class Core:
         self.cookie_string = cookies.read_all()
         self.state = self._compute()
         self.revision_changed = self.state["reason"] == "revision"
-        for cat in cfg["categories"]:
-            if self.state["categories"][cat["id"]]:
-                self.ran[cat["id"]] = True
         self._consent_mode("default")
         if self.state["record"] is not None:
             self._consent_mode("update")
@@ -91,16 +88,16 @@ class Core:
 
     # -- inputs ---------------------------------------------------------------------------
 
-    def _load_config(self, builtin):
+    def _load_config(self, builtin, builtin_raw):
         node = document.querySelector('script#consentry-config[type="application/json"]')
-        if node is None:
+        if not node:
             return builtin
         override = self.host.parse_json(node.text)
         if override is None:
             window.console.error(PREFIX + "the #consentry-config script is not valid JSON; the "
                                  "built-in configuration applies")
             return builtin
-        result = config_mod.load(builtin, override)
+        result = config_mod.load(builtin_raw, override)
         errors = result.get("override_errors") or []
         if errors:
             lines = []
@@ -169,9 +166,8 @@ class Core:
         withdrawn = []
         for cat in self.config["categories"]:
             cid = cat["id"]
-            if new_state["categories"][cid]:
-                self.ran[cid] = True
-            elif old["categories"][cid] and self.ran.get(cid):
+            if old["categories"][cid] and not new_state["categories"][cid] and \
+                    cid in self.gate.revived:
                 withdrawn.append(cid)
         if withdrawn:
             self._withdraw(withdrawn)
@@ -280,7 +276,10 @@ class Core:
         target = event.target
         if target is None or getattr(target, "closest", None) is None:
             return
-        el = target.closest("[data-consentry]")
+        try:
+            el = target.closest("[data-consentry]")
+        except KeyError:        # Brython's closest() raises KeyError instead of returning None
+            return
         if el is None:
             return
         kind = el.getAttribute("data-consentry")
@@ -333,5 +332,5 @@ class Core:
         return events
 
 
-def start(host, builtin):
-    return Core(host, builtin)
+def start(host, embedded):
+    return Core(host, embedded["config"], embedded["raw"])
