@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 # True when the banner part is rendered in the SDK's shadow root.
-BANNER_SHOWN = """
-var r = document.querySelector('[data-consentry-root]');
-var b = r && r.shadowRoot && r.shadowRoot.querySelector('[part~="banner"]');
-return !!(b && !b.hidden && b.getClientRects().length);
-"""
+BANNER_SHOWN = """(function () {
+  var r = document.querySelector('[data-consentry-root]');
+  var b = r && r.shadowRoot && r.shadowRoot.querySelector('[part~="banner"]');
+  return !!(b && !b.hidden && b.getClientRects().length);
+})()"""
 
 # Do something (args[1] is a JS body run first), then wait a macrotask and one network round trip
 # (a fresh, ungated sentinel script): any revival the action triggered has been started by then.
