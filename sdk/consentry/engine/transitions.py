@@ -44,7 +44,7 @@ Events, in dispatch order:
 4. ``["category-accept", id]`` / ``["category-reject", id]`` for every category whose
    effective state flipped compared with the previous state (configuration order).
 
-``view`` = ``consent_view(record)``.
+``view`` = ``consent_view(record)`` (a separate copy for each event).
 
 Expiry: ``now + cookie.acceptDays`` when any non-necessary category is on, else
 ``now + cookie.rejectDays`` (both at most 395 days).
@@ -197,11 +197,10 @@ def apply_choice(config, state, method, decisions, now_ms, consent_id, gpc):
     value = encode(rec)
     new_state = evaluate(config, rec, state["mode"], state.get("region"), gpc, now, None,
                          state.get("regionSource"))
-    view = consent_view(rec)
     events = []
     if prev is None:
-        events.append(["first-consent", view])
-    events.append(["consent", view])
+        events.append(["first-consent", consent_view(rec)])
+    events.append(["consent", consent_view(rec)])
     changed = {}
     changed_s = {}
     flips = []
