@@ -216,8 +216,12 @@ def first_visit(cfg: Cfg, row: dict) -> dict:
                 continue
             local = cfg.server.resolve(r["url"])
             sizes = compressed_sizes(local) if local else {"raw": None, "gzip": None, "brotli": None}
+            pre = {ext: (local.with_name(local.name + "." + ext).stat().st_size
+                         if local and local.with_name(local.name + "." + ext).is_file() else None)
+                   for ext in ("br", "gz")}
             files.append({"url": r["url"].replace(cfg.base, ""), "raw": r["decoded"], "gzip": r["encoded"],
-                          "brotli": sizes["brotli"], "local_gzip9": sizes["gzip"]})
+                          "brotli": sizes["brotli"], "local_gzip9": sizes["gzip"],
+                          "shipped_br": pre["br"], "shipped_gz": pre["gz"]})
         out["files"] = files
         out["requests"] = len(files)
         if files:

@@ -197,11 +197,15 @@ def details_table(results) -> list[str]:
 
 
 def files_table(results) -> list[str]:
-    lines = ["| row | file | raw B | gzip -9 B (served) | brotli q11 B (local) |", "|---|---|--:|--:|--:|"]
+    lines = ["| row | file | raw B | gzip -9 B (served) | brotli q11 B (local) | precompressed `.br` / `.gz` next to the file B |",
+             "|---|---|--:|--:|--:|--:|"]
     for r in results:
         s = next((s for s in r["first"] if s.get("files")), None)
         for fl in (s or {}).get("files", []):
-            lines.append(f"| {r['row']['name']} | `{fl['url']}` | {fmt(fl['raw'])} | {fmt(fl['gzip'])} | {fmt(fl['brotli'])} |")
+            pre = ("–" if fl.get("shipped_br") is None and fl.get("shipped_gz") is None
+                   else f"{fmt(fl.get('shipped_br'))} / {fmt(fl.get('shipped_gz'))}")
+            lines.append(f"| {r['row']['name']} | `{fl['url']}` | {fmt(fl['raw'])} | {fmt(fl['gzip'])} "
+                         f"| {fmt(fl['brotli'])} | {pre} |")
     return lines
 
 
