@@ -125,6 +125,10 @@ class Ui:
                 top = max(top, int(r.bottom) + 8)
             else:
                 bottom = max(bottom, int(vh - r.top) + 8)
+        if bottom > 0:      # room to scroll the end of the page out from under a bottom bar
+            self.host.style.setProperty("height", str(bottom) + "px")
+        else:
+            self.host.style.removeProperty("height")
         style = document.documentElement.style
         for side, px in [["scroll-padding-top", top], ["scroll-padding-bottom", bottom]]:
             if px > 0:
@@ -141,14 +145,15 @@ class Ui:
         self.reloading = False
         self.core.choose(method, decisions)
         if not self.reloading and self._root():
-            self._say(self.texts["panel"]["saved"], False)
+            self._say(False)
 
-    def _say(self, text, reload):
-        """The status message (role=status), with a reload button when asked."""
+    def _say(self, reload):
+        """The status message (role=status): saved, and the reload offer when asked."""
         t = self.toast
         t.text = ""
-        _el("p", t, None, text)
+        _el("p", t, None, self.texts["panel"]["saved"])
         if reload:
+            _el("p", t, None, self.texts["reload"]["text"])
             _button(t, "reload", self.texts["reload"]["button"], "reload")
         _button(t, "close", "\u00d7", "hush", self.texts["panel"]["close"])
         if self._focus_lost():
@@ -339,8 +344,8 @@ class Ui:
     # -- events --------------------------------------------------------------------------
 
     def _click(self, ev):
-        b = ev.target.closest("button")
-        if b is None:
+        b = ev.target
+        if b.tagName != "BUTTON":       # our buttons hold text only: the target is the button
             return
         a = b.getAttribute("data-a")
         box = ev.currentTarget
@@ -413,7 +418,7 @@ class Ui:
         if not self._root(self._reload_later):
             return
         self.reloading = True
-        self._say(self.texts["reload"]["text"], True)
+        self._say(True)
 
     def _reload_later(self):
         self.offer_reload([])
@@ -441,8 +446,8 @@ class Ui:
         _button(acts, "always-allow", fill(t["alwaysAllow"], {"category": name}), "always")
 
         def click(ev):
-            b = ev.target.closest("button")
-            if b is None:
+            b = ev.target
+            if b.tagName != "BUTTON":
                 return
             if b.getAttribute("data-a") == "once":
                 self.core.allow_once(el)
