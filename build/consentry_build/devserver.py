@@ -205,6 +205,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 return 200, {"Content-Type": content_type_for(req.path), "Content-Encoding": "gzip"}, gz.read_bytes()
             return self._file(file, req.path)
         file = self._site_file(req.path)
+        if file is None and req.path == "/favicon.ico":
+            return 204, {}, b""  # browsers ask for it on their own; a 404 is only console noise for QA
         if file is None:
             return 404, {"Content-Type": "text/plain; charset=utf-8"}, b"not found\n"
         return self._file(file, str(file))

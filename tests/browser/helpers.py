@@ -132,6 +132,7 @@ def clean_browser(driver, origins) -> None:
         driver.close()
     driver.switch_to.window(handles[0])
     if driver.browser_name == "chromium":
+        driver.get_log("browser")  # drain: the console log is per session, a test must see only its own
         driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
         for origin in origins:
             driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})

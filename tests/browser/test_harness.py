@@ -33,6 +33,7 @@ def test_devserver_headers_json_and_html_caching(site):
     assert "Content-Security-Policy" not in headers
     assert _get(site.url + "/headers.json")[0] == 404  # server configuration is not content
     assert _get(site.url + "/../conftest.py")[0] == 404
+    assert _get(site.url + "/favicon.ico")[0] == 204
 
 
 def test_devserver_gzip_when_accepted(site):
