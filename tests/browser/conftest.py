@@ -39,7 +39,7 @@ from selenium.webdriver.firefox.service import Service as FirefoxService  # noqa
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
 
-from helpers import DIST, REPO, clean_browser  # noqa: E402
+from helpers import DIST, REPO, TIMEOUT_SCALE, clean_browser  # noqa: E402
 
 try:
     from consentry_build.devserver import make_server
@@ -257,8 +257,8 @@ def browser_session(request, browser_name, tmp_path_factory):
         _unavailable(request.config, str(exc))
     except WebDriverException as exc:
         _unavailable(request.config, "%s: could not start (%s)" % (browser_name, str(exc).strip().splitlines()[0]))
-    driver.set_page_load_timeout(PAGE_LOAD_TIMEOUT)
-    driver.set_script_timeout(SCRIPT_TIMEOUT)
+    driver.set_page_load_timeout(PAGE_LOAD_TIMEOUT * TIMEOUT_SCALE)
+    driver.set_script_timeout(SCRIPT_TIMEOUT * TIMEOUT_SCALE)
     driver.browser_name = browser_name  # "chromium" | "firefox", handier than capabilities
     yield driver
     driver.quit()

@@ -14,6 +14,10 @@ from selenium.common.exceptions import JavascriptException, TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
 POLL = 0.05
+# Multiplies every wait (wait_js, page load and async-script timeouts) on slow or busy machines,
+# e.g. CONSENTRY_TIMEOUT_SCALE=3. Waits end as soon as their condition holds, so this costs nothing
+# when things are fast.
+TIMEOUT_SCALE = float(os.environ.get("CONSENTRY_TIMEOUT_SCALE") or 1)
 REPO = Path(__file__).resolve().parents[2]
 # $CONSENTRY_DIST tests a bundle built elsewhere (e.g. `consentry build -o /tmp/x`).
 DIST = Path(os.environ.get("CONSENTRY_DIST") or REPO / "dist").resolve()
@@ -44,11 +48,11 @@ def wait_js(driver, expr: str, timeout: float = 10, message: str | None = None, 
             return False
 
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=POLL).until(condition)
+        return WebDriverWait(driver, timeout * TIMEOUT_SCALE, poll_frequency=POLL).until(condition)
     except TimeoutException:
         raise AssertionError(
             "%stimed out after %ss waiting for JS: %s\nurl: %s\ndiag: %s"
-            % (message + ": " if message else "", timeout, expr, driver.current_url, _diag_text(driver))
+            % (message + ": " if message else "", timeout * TIMEOUT_SCALE, expr, driver.current_url, _diag_text(driver))
         ) from None
 
 
