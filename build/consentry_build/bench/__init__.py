@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import hashlib
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["run"]
+__all__ = ["run", "rerender"]
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2] if (HERE.parents[2] / "pyproject.toml").exists() else Path.cwd()
@@ -30,6 +33,10 @@ def _log(msg: str) -> None:
 
 def default_build_cmd() -> list[str]:
     return [sys.executable, "-m", "consentry_build", "build"]
+
+
+def _sha256(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
 def bundle_path() -> Path:
@@ -119,15 +126,22 @@ def run(samples: int = 15, out=None, cpu_throttle: float = 1.0, only=None, warm:
     build = time_build(build_cmd) if any(r["name"] == "consentry" for r in rows) else None
     bundle = bundle_path()
     bundle_meta = {"path": str(bundle.relative_to(REPO)) if bundle.is_relative_to(REPO) else str(bundle)}
+    snap_dir = Path(tempfile.mkdtemp(prefix="consentry-bench-bundle-"))
+    served = None
     if bundle.is_file():
-        st = bundle.stat()
-        bundle_meta.update(bytes=st.st_size,
+        # measure a snapshot: other people may rebuild dist/ while the run goes on
+        for suffix in ("", ".br", ".gz"):
+            if bundle.with_name(bundle.name + suffix).is_file():
+                shutil.copy2(bundle.with_name(bundle.name + suffix), snap_dir / ("consentry.js" + suffix))
+        served = snap_dir / "consentry.js"
+        st = served.stat()
+        bundle_meta.update(bytes=st.st_size, sha256=_sha256(served),
                            mtime=dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     for r in rows:
-        if r["name"] == "consentry" and not bundle.is_file():
+        if r["name"] == "consentry" and served is None:
             r["skip"] = f"{bundle} does not exist (build failed or not run yet)"
 
-    server = BenchServer(node_modules, bundle)
+    server = BenchServer(node_modules, served)
     cfg = Cfg(server, cpu_throttle=cpu_throttle, warm=warm)
     _log(f"bench: server {server.url}, rows {[r['name'] for r in rows]}, N={samples}, "
          f"CPU throttle {cfg.cpu_throttle:g}×, warm={warm}")
@@ -135,6 +149,10 @@ def run(samples: int = 15, out=None, cpu_throttle: float = 1.0, only=None, warm:
         results = run_rows(cfg, rows, samples, warmup_rounds=WARMUP_ROUNDS, log=_log)
     finally:
         server.shutdown()
+        shutil.rmtree(snap_dir, ignore_errors=True)
+    if served is not None:
+        now = _sha256(bundle) if bundle.is_file() else None
+        bundle_meta["changed_during_run"] = now != bundle_meta["sha256"]
 
     loads = [s.get("loadavg1") for r in results for s in r["first"] if s.get("loadavg1") is not None]
     from .harness import quantile
@@ -159,4 +177,17 @@ def run(samples: int = 15, out=None, cpu_throttle: float = 1.0, only=None, warm:
                            for r in results]}
         out.with_suffix(".json").write_text(json.dumps(raw, indent=1, default=str) + "\n")
         _log(f"bench: wrote {out} and {out.with_suffix('.json')}")
+    return md
+
+
+def rerender(raw_json, out=None) -> str:
+    """Markdown again from a run's raw JSON (e.g. after editing ``method.md``), without re-measuring."""
+    from . import report
+    raw = json.loads(Path(raw_json).read_text())
+    results = [{"row": r["row"], "skipped": r.get("skipped"), "first": r["first"], "returning": r["returning"]}
+               for r in raw["results"]]
+    levers = report.kept_levers(Path(out)) if out else None
+    md = report.render(results, raw.get("build"), raw["meta"], (HERE / "method.md").read_text(), levers)
+    if out:
+        Path(out).write_text(md)
     return md

@@ -226,7 +226,10 @@ def header(meta: dict) -> list[str]:
         f"warm-cache returning visitor: {'measured' if meta['warm'] else 'not measured (warm=False)'}",
         f"- CPU throttling: {meta['cpu_throttle']:g}× (CDP Emulation.setCPUThrottlingRate); network: loopback, unthrottled",
         f"- libraries: {vers}",
-        f"- bundle: `{b.get('path', '?')}`" + (f", {b['bytes']:,} B, built {b['mtime']}" if b.get("bytes") else " (missing)"),
+        f"- bundle: `{b.get('path', '?')}`" + (f", {b['bytes']:,} B, sha256 {b.get('sha256', '?')[:16]}…, built {b['mtime']}; "
+                                               "a copy taken at the start of the run was measured"
+                                               + (" (the file in dist/ was rebuilt during the run)" if b.get("changed_during_run") else "")
+                                               if b.get("bytes") else " (missing)"),
         f"- total wall time: {meta.get('wall_min', 0):.1f} min",
     ]
 
