@@ -514,3 +514,20 @@ def test_load_without_override(raw):
 def test_load_bad_builtin_fails_closed():
     out = config.load({"x": 1}, {"revision": 2})
     assert out["config"] is None and out["errors"]
+
+
+@pytest.mark.parametrize("text,ok", [("a\nb\tc", True), ("a\x00b", False), ("a\x1bb", False),
+                                     ("a\rb", False), ("a\x7fb", False), ("« ok »", True)])
+def test_texts_reject_control_characters(raw, text, ok):
+    raw["translations"]["fr"]["banner"]["text"] = text
+    assert (errors_of(raw) == []) == ok
+
+
+def test_load_validates_once_when_the_override_is_valid(raw, monkeypatch):
+    calls = []
+    real = config.validate
+    monkeypatch.setattr(config, "validate", lambda r: calls.append(1) or real(r))
+    config.load(raw, {"revision": 2})
+    assert len(calls) == 1
+    config.load(raw, {"revision": "x"})
+    assert len(calls) == 3
