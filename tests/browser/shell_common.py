@@ -28,3 +28,11 @@ def barrier(driver, origin: str, action: str = "", name: str = "barrier"):
     result = async_js(driver, BARRIER, "%s/t/%s.js" % (origin, name), action)
     assert "error" not in result, result
     return result["ran"]
+
+
+def page_run(driver, code: str):
+    """Run ``code`` as a page <script> (the page's own realm: in Firefox, objects created by WebDriver
+    scripts live in another compartment, so `instanceof Error` or Object.prototype would not match)."""
+    driver.execute_script(
+        "var s = document.createElement('script'); s.text = arguments[0]; document.head.appendChild(s); s.remove();",
+        code)
