@@ -238,9 +238,21 @@ def _control_chars():
 CONTROL_CHARS = _control_chars()
 
 
-def _text(ctx, v, path, allow_empty):
+def _text(ctx, v, path, allow_empty, key=None):
     """A display string (<= MAX_STRING chars, no control chars except tab/newline) or None.
-    Texts are only ever rendered as text (textContent), never parsed as HTML."""
+    Texts are only ever rendered as text (textContent), never parsed as HTML. The issue path
+    is ``path``, or ``child_path(path, key)`` when a key is given (built only on error: it is
+    the hot path of validation in the bundle)."""
+    if key is not None:
+        if isinstance(v, str) and len(v) <= MAX_STRING:
+            ok = True
+            for c in CONTROL_CHARS:
+                if c in v:
+                    ok = False
+                    break
+            if ok and (allow_empty or v.strip() != ""):
+                return v
+        path = child_path(path, key)
     if not isinstance(v, str):
         _error(ctx, path, "Must be a string, not " + clip(v) + ".")
         return None
@@ -318,7 +330,7 @@ def _localized(ctx, v, path):
         if code is None:
             _error(ctx, child_path(path, k), "Is not a language code like en, en-GB or fr.")
             continue
-        t = _text(ctx, v[k], child_path(path, k), True)
+        t = _text(ctx, v[k], path, True, k)
         if t is not None:
             out[code] = t
     return out
@@ -823,7 +835,7 @@ def _translation(ctx, raw, path, cat_ids):
                         _warn(ctx, child_path(cp, k), "Unknown translation key " + clip(k) +
                               " is ignored.")
                         continue
-                    t = _text(ctx, entry[k], child_path(cp, k), k != "title")
+                    t = _text(ctx, entry[k], cp, k != "title", k)
                     if t is not None:
                         ce[k] = t
                 cats[cid] = ce
@@ -840,7 +852,7 @@ def _translation(ctx, raw, path, cat_ids):
                 _warn(ctx, child_path(sp, k), msg)
                 continue
             # None marks a text that was given but invalid (already reported)
-            texts[k] = _text(ctx, v[k], child_path(sp, k), k not in BUTTON_KEYS)
+            texts[k] = _text(ctx, v[k], sp, k not in BUTTON_KEYS, k)
         out[sec] = texts
     return out
 
