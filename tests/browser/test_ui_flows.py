@@ -42,7 +42,19 @@ def part(name, where=ROOT):
 
 
 def open_page(driver, site, page="ui.html", banner=True):
-    driver.get(site.url + "/" + page)
+    frame = getattr(driver, "ui_frame", None)
+    if frame:
+        # Firefox windows cannot be narrower than 500 px: load the page in an iframe that size.
+        driver.switch_to.default_content()
+        driver.get(site.url + "/__blank")
+        driver.execute_script("var f = document.createElement('iframe'); f.width = arguments[0];"
+                              " f.height = arguments[1]; f.style.border = '0'; f.src = arguments[2];"
+                              " document.body.style.margin = '0'; document.body.appendChild(f);",
+                              frame[0], frame[1], site.url + "/" + page)
+        driver.switch_to.frame(driver.find_element("css selector", "iframe"))
+        wait_js(driver, "document.readyState !== 'loading' && window.innerWidth === %d" % frame[0])
+    else:
+        driver.get(site.url + "/" + page)
     wait_js(driver, "window.Consentry && window.Consentry.getConsent !== undefined")
     if banner:
         wait_js(driver, "document.querySelector('[data-consentry-root]') && " + BANNER,
@@ -83,6 +95,9 @@ def set_viewport(driver, width, height):
     if driver.browser_name == "chromium":
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    elif width < 500:
+        driver.ui_frame = (width, height)
+        return
     else:
         driver.set_window_size(width, height)
         dw, dh = driver.execute_script("return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight]")
@@ -97,7 +112,19 @@ def viewport(browser):
     if browser.browser_name == "chromium":
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     else:
+        browser.ui_frame = None
+        browser.switch_to.default_content()
         browser.set_window_size(1280, 900)
+
+
+def screenshot(driver, path):
+    """The viewport, or the iframe standing in for a narrow viewport."""
+    if getattr(driver, "ui_frame", None):
+        driver.switch_to.default_content()
+        driver.find_element("css selector", "iframe").screenshot(str(path))
+        driver.switch_to.frame(driver.find_element("css selector", "iframe"))
+    else:
+        driver.save_screenshot(str(path))
 
 
 def wait_status(driver):
@@ -470,9 +497,9 @@ def test_screenshots(browser, site, viewport, theme, page, size):
     open_page(browser, site, page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     stem = "%s-%s-%dx%d" % (browser.browser_name, theme, size[0], size[1])
-    browser.save_screenshot(str(SHOTS / (stem + "-banner.png")))
+    screenshot(browser, SHOTS / (stem + "-banner.png"))
     browser.execute_script("Consentry.showPreferences()")
     wait_js(browser, PANEL)
     browser.execute_script(PANEL + ".querySelector('details').open = true")
-    browser.save_screenshot(str(SHOTS / (stem + "-panel.png")))
+    screenshot(browser, SHOTS / (stem + "-panel.png"))
     assert (SHOTS / (stem + "-panel.png")).stat().st_size > 0
