@@ -531,3 +531,17 @@ def test_load_validates_once_when_the_override_is_valid(raw, monkeypatch):
     assert len(calls) == 1
     config.load(raw, {"revision": "x"})
     assert len(calls) == 3
+
+
+def test_load_with_a_prevalidated_builtin_skips_validation(raw, monkeypatch):
+    normalized = config.validate(raw)["config"]
+    calls = []
+    real = config.validate
+    monkeypatch.setattr(config, "validate", lambda r: calls.append(1) or real(r))
+    out = config.load(raw, None, normalized)
+    assert calls == [] and out["config"] is normalized and out["override_errors"] == []
+    out = config.load(raw, {"ui": {"theme": "pink"}}, normalized)
+    assert calls == [1] and out["config"] is normalized
+    assert [e["path"] for e in out["override_errors"]] == ["$.ui.theme"]
+    out = config.load(raw, {"ui": {"theme": "dark"}}, normalized)
+    assert out["config"]["ui"]["theme"] == "dark"

@@ -13,11 +13,13 @@ API
     translations merge per language and key), everything else (lists included) is replaced.
     Inputs are not modified. When either side is not a dict the result is ``override``.
 
-``load(builtin_raw, override_raw_or_None) -> dict``
+``load(builtin_raw, override_raw_or_None, normalized=None) -> dict``
     ``validate(merge(builtin_raw, override_raw))``; if the merged configuration is invalid the
     whole override is ignored: the result is ``validate(builtin_raw)`` plus
     ``"override_errors": [issue]`` (the shell logs ONE console error). ``override_errors`` is
-    always present (``[]`` when fine).
+    always present (``[]`` when fine). ``normalized``: the build's ahead-of-time
+    ``validate(builtin_raw)["config"]``; when given, the built-in configuration is not
+    validated again (no validation at all on a page without an override).
 
 ``cookie_matches(entry, name) -> bool``
     whether a cookie name matches a normalised cookie entry of a category or service.
@@ -1000,12 +1002,16 @@ def merge(base, override):
     return root
 
 
-def load(builtin_raw, override_raw):
+def load(builtin_raw, override_raw, normalized=None):
     """Validated built-in configuration with the page override applied when valid.
 
-    Validates once on the common paths (no override, or a valid one): the built-in
-    configuration was already validated by the build."""
+    Validates at most once on the common paths (no override, or a valid one). ``normalized``
+    (optional) is ``validate(builtin_raw)["config"]`` computed ahead of time (e.g. by the build,
+    embedded as JSON): when given, it is used as is instead of validating the built-in
+    configuration again, so a page view without an override validates nothing."""
     if override_raw is None:
+        if isinstance(normalized, dict):
+            return {"config": normalized, "errors": [], "warnings": [], "override_errors": []}
         base = validate(builtin_raw)
         base["override_errors"] = []
         return base
@@ -1013,6 +1019,9 @@ def load(builtin_raw, override_raw):
     if merged["config"] is not None:
         merged["override_errors"] = []
         return merged
-    base = validate(builtin_raw)
+    if isinstance(normalized, dict):
+        base = {"config": normalized, "errors": [], "warnings": []}
+    else:
+        base = validate(builtin_raw)
     base["override_errors"] = merged["errors"] if base["config"] is not None else []
     return base
