@@ -11,14 +11,15 @@ DIST = os.path.join(ROOT, "dist")
 
 
 @task(help={"config": "site configuration JSON merged over the built-in one",
-            "out": "output folder (default: dist)"})
-def build(c, config=None, out=DIST):
+            "out": "output folder (default: dist)",
+            "no_minify": "skip esbuild (readable output for debugging)"})
+def build(c, config=None, out=DIST, no_minify=False):
     """Build dist/consentry.js (+ .d.ts, manifest.json)."""
     from consentry_build.bundle import build as build_bundle
     from consentry_build.errors import BuildError
 
     try:
-        build_bundle(config_path=config, out_dir=out)
+        build_bundle(config_path=config, out_dir=out, minified=not no_minify)
     except BuildError as exc:
         sys.exit(f"build failed: {exc}")
 

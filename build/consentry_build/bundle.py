@@ -25,6 +25,7 @@ import time
 import brotli
 import jsmin
 
+from . import minify
 from . import modules as modlib
 from . import runtime
 from .errors import BuildError
@@ -51,7 +52,9 @@ def _css():
 def _module_table(ordered, translator):
     parts = []
     for mod in ordered:
-        js = translator.translate(mod.source, mod.filename, mod.name, mod.is_package)
+        source = modlib.without_docstrings(mod.source)
+        js = minify.strip_positions(
+            translator.translate(source, mod.filename, mod.name, mod.is_package))
         parts.append("[%s,%s,%s,function($B){\n%s\n}]" % (
             json.dumps(mod.name), "true" if mod.is_package else "false",
             json.dumps(mod.filename), js))
@@ -112,13 +115,16 @@ def sri(data):
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
 
 
-def build(config_path=None, out_dir="dist", log=print, test_hooks=False):
+def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minified=True):
     """Build dist/consentry.js, .d.ts and manifest.json; return the manifest."""
     from .config_input import load_site_config  # imports the engine, which CPython runs too
 
     started = time.perf_counter()
     config = load_site_config(config_path)
     js, module_names = assemble(config, _css(), test_hooks)
+    minifier = None
+    if minified:
+        js, minifier = minify.minify(js, log)
     data = js.encode("utf-8")
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "consentry.js"), "wb") as f:
@@ -135,6 +141,7 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False):
         "brython": runtime.BRYTHON_VERSION,
         "files": {"consentry.js": dict(size, integrity=sri(data))},
         "modules": module_names,
+        "minifier": minifier,
         "config": "built-in" if config_path is None else os.path.basename(config_path),
         "budget": {"gzip": SIZE_BUDGET_GZIP, "withinBudget": size["gzip"] <= SIZE_BUDGET_GZIP},
     }

@@ -12,7 +12,7 @@ from .errors import BuildError
 def cmd_build(args):
     from .bundle import build
 
-    build(config_path=args.config, out_dir=args.out)
+    build(config_path=args.config, out_dir=args.out, minified=not args.no_minify)
     return 0
 
 
@@ -36,6 +36,8 @@ def main(argv=None):
     p_build = sub.add_parser("build", help="build dist/consentry.js")
     p_build.add_argument("--config", help="site configuration (JSON), merged over the built-in one")
     p_build.add_argument("-o", "--out", default="dist", help="output folder (default: dist)")
+    p_build.add_argument("--no-minify", action="store_true",
+                         help="skip esbuild (readable output for debugging)")
     p_build.set_defaults(func=cmd_build)
     p_val = sub.add_parser("validate", help="check a site configuration")
     p_val.add_argument("config", help="site configuration (JSON)")

@@ -112,6 +112,45 @@ def apply_patches(text, patches=PATCHES):
     return text
 
 
+# The AST->JS translator (ast_to_js.js) is dead weight for AOT code except for a few runtime
+# helpers that compiled code and tracebacks call. The chunk is replaced by Brython's own text of
+# those helpers: (first text, last text) of each kept span, each found exactly once.
+TRANSLATOR_START = "(function($B){var _b_=$B.builtins\nfunction ast_dump(tree,indent){"
+TRANSLATOR_END = "return '// unhandled class ast.'+ast.constructor.$name}})(__BRYTHON__);\n"
+TRANSLATOR_KEEP = [
+    ("$B.decode_position=function(pos){", "return pos}}\n"),
+    ("function resolve_in_namespace(name,ns){",
+     "$B.own_class_name=function(name,inum){$B.set_inum(inum)\nthrow $B.name_error(name)}\n"),
+]
+# What the kept helpers need from the rest of the translator: the set of builtin names.
+TRANSLATOR_SHIM = (
+    "var builtins_scope={locals:new Set(Object.keys($B.builtins).filter(function(n){"
+    "return ['__doc__','__loader__','__name__','__package__','__spec__'].indexOf(n)<0}))};\n")
+
+
+def _span(text, first, last, what):
+    if text.count(first) != 1:
+        raise BuildError(f"runtime {what}: start found {text.count(first)} times (expected 1)")
+    i = text.index(first)
+    j = text.find(last, i)
+    if j < 0:
+        raise BuildError(f"runtime {what}: end not found after its start")
+    return i, j + len(last)
+
+
+def replace_translator(text):
+    """Swap ast_to_js.js for the runtime helpers it defines (see TRANSLATOR_KEEP)."""
+    i, j = _span(text, TRANSLATOR_START, TRANSLATOR_END, "translator chunk")
+    chunk = text[i:j]
+    kept = []
+    for first, last in TRANSLATOR_KEEP:
+        a, b = _span(chunk, first, last, "translator helper")
+        kept.append(chunk[a:b])
+    body = "(function($B){var _b_=$B.builtins\n" + TRANSLATOR_SHIM + "".join(kept) + \
+        "})(__BRYTHON__);\n"
+    return text[:i] + body + text[j:]
+
+
 def cut(text, cuts=CUTS):
     for name, first, keep in cuts:
         n_first, n_keep = text.count(first), text.count(keep)
@@ -138,6 +177,7 @@ def build_runtime():
     text = read_stock()
     text = apply_patches(text)
     text = cut(text)
+    text = replace_translator(text)
     text = strip_header(text)
     # $B exists from the first statement on; install the eval stub right after it is created.
     marker = "var __BRYTHON__={}\n"

@@ -124,3 +124,22 @@ def test_build_is_reproducible_and_reports_sizes(tmp_path):
     assert EVAL_CALL.findall(data) == []
     assert os.path.exists(out1 / "consentry.d.ts")
     assert json.loads((out1 / "manifest.json").read_text())["brython"] == "3.15.0"
+
+
+def test_docstrings_are_emptied_without_moving_lines():
+    src = 'def f(x):\n    """Why f exists.\n\n    More.\n    """\n    return x\n'
+    out = modules.without_docstrings(src)
+    assert "Why" not in out
+    assert out.count("\n") == src.count("\n")
+    assert out.split("\n")[5] == "    return x"
+
+
+def test_minifier_is_pinned_and_keeps_the_bundle_eval_free():
+    from consentry_build import minify
+
+    js, tool = minify.minify("(function(){var longName = 1; return longName + 1})()",
+                             log=lambda *_: None)
+    if tool is None:
+        pytest.skip("esbuild unavailable (npm missing)")
+    assert tool == "esbuild " + minify.ESBUILD_VERSION
+    assert "longName" not in js
