@@ -155,6 +155,7 @@ def run(samples: int = 15, out=None, cpu_throttle: float = 1.0, only=None, warm:
         bundle_meta["changed_during_run"] = now != bundle_meta["sha256"]
 
     loads = [s.get("loadavg1") for r in results for s in r["first"] if s.get("loadavg1") is not None]
+    foreign = [s.get("foreign_browsers") for r in results for s in r["first"] if s.get("foreign_browsers") is not None]
     from .harness import quantile
     meta = machine_meta()
     meta.update(
@@ -162,6 +163,7 @@ def run(samples: int = 15, out=None, cpu_throttle: float = 1.0, only=None, warm:
         browser=cfg.browser_version or "?", samples=samples, warmup_rounds=WARMUP_ROUNDS, warm=warm,
         cpu_throttle=cfg.cpu_throttle, wall_min=(time.time() - t_start) / 60, bundle=bundle_meta,
         loadavg={"before": load_before, "median": quantile(loads, 50), "max": max(loads) if loads else None},
+        foreign_browsers={"median": quantile(foreign, 50), "max": max(foreign) if foreign else None},
         versions={p: installed_version(p) or "?" for p in PACKAGES},
     )
     method = (HERE / "method.md").read_text()

@@ -352,6 +352,23 @@ def returning_visit(cfg: Cfg, row: dict, seed: dict) -> dict:
 
 
 # ----------------------------------------------------------------------------- the run
+def foreign_browser_processes() -> int | None:
+    """Browser processes on the machine that are not ours (call while none of ours is open)."""
+    n = 0
+    try:
+        for p in Path("/proc").iterdir():
+            if p.name.isdigit():
+                try:
+                    comm = (p / "comm").read_text().strip()
+                except OSError:
+                    continue
+                if comm in ("chromium", "chrome", "firefox-esr", "firefox", "geckodriver", "chromedriver"):
+                    n += 1
+    except OSError:
+        return None
+    return n
+
+
 def run_rows(cfg: Cfg, rows: list[dict], samples: int, warmup_rounds: int = 1, log=print) -> list[dict]:
     """Round-robin over rows for warmup_rounds + samples rounds; returns one result per row."""
     results = [{"row": r, "first": [], "returning": [], "skipped": r.get("skip")} for r in rows]
@@ -364,6 +381,7 @@ def run_rows(cfg: Cfg, rows: list[dict], samples: int, warmup_rounds: int = 1, l
             t0 = time.perf_counter()
             fv = first_visit(cfg, row)
             fv["loadavg1"] = os.getloadavg()[0]
+            fv["foreign_browsers"] = foreign_browser_processes()  # ours are all closed at this point
             rv = None
             if row.get("accept_all") is None:
                 rv = returning_visit(cfg, row, {})  # baseline: the tag runs unconditionally

@@ -220,8 +220,10 @@ def header(meta: dict) -> list[str]:
         f"- machine: {meta.get('cpu', '?')}, {meta.get('memory', '?')} RAM, {meta.get('os', '?')}",
         f"- 1-minute load average: {fmt(la.get('before'), 2)} before the run; during the run median "
         f"{fmt(la.get('median'), 2)}, max {fmt(la.get('max'), 2)} on {meta.get('cores', '?')} cores "
-        "(this harness alone keeps about 2-4 busy: every session starts a Chromium; clearly more means "
-        "another workload competed)",
+        "(the research's anchor harness, which also starts a Chromium per session, showed about 4-5 alone on "
+        "this machine; clearly more means another workload competed); other browser/driver processes on the machine between samples "
+        f"(none of ours open): median {fmt((meta.get('foreign_browsers') or {}).get('median'))}, "
+        f"max {fmt((meta.get('foreign_browsers') or {}).get('max'))}",
         f"- samples: N = {meta['samples']} per row, rows round-robin, after {meta['warmup_rounds']} untimed round; "
         f"warm-cache returning visitor: {'measured' if meta['warm'] else 'not measured (warm=False)'}",
         f"- CPU throttling: {meta['cpu_throttle']:g}× (CDP Emulation.setCPUThrottlingRate); network: loopback, unthrottled",
