@@ -52,3 +52,12 @@ def clean(c):
     """Remove build output and caches."""
     for path in ("dist", ".pytest_cache", ".hypothesis", "test-artifacts"):
         shutil.rmtree(os.path.join(ROOT, path), ignore_errors=True)
+
+
+@task(help={"samples": "samples per row (default 15)", "out": "e.g. docs/performance.md (raw JSON next to it)",
+            "cpu_throttle": "CDP CPU throttling rate, e.g. 4", "only": "comma-separated rows",
+            "warm": "measure the warm-cache returning visitor (--no-warm to skip)"})
+def bench(c, samples=15, out=None, cpu_throttle=1.0, only=None, warm=True):
+    """Benchmark Consentry against vanilla-cookieconsent, klaro and tarteaucitron (one interleaved run)."""
+    from consentry_build.bench import run
+    print(run(samples=int(samples), out=out, cpu_throttle=float(cpu_throttle), only=only, warm=warm))
