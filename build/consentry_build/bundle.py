@@ -49,16 +49,24 @@ def _css():
         return f.read()
 
 
-def _module_table(ordered, translator):
+def _module_table(ordered, translator, production):
     parts = []
     for mod in ordered:
         source = modlib.without_docstrings(mod.source)
         js = minify.strip_positions(
             translator.translate(source, mod.filename, mod.name, mod.is_package))
+        if production:
+            js = minify.strip_line_tracking(js)
         parts.append("[%s,%s,%s,function($B){\n%s\n}]" % (
             json.dumps(mod.name), "true" if mod.is_package else "false",
             json.dumps(mod.filename), js))
-    return "function __consentryModules(){return [\n" + ",\n".join(parts) + "]}\n"
+    table = "function __consentryModules(){return [\n" + ",\n".join(parts) + "]}\n"
+    return minify.terser(table) if production else table
+
+
+def _small(js, production):
+    """The hand-written JS (no template literals, so jsmin is safe on it; terser in production)."""
+    return minify.terser(js) if production else jsmin.jsmin(js)
 
 
 def _js_literal(value):
@@ -76,12 +84,16 @@ TEST_HOOK = """api.__engine = function (mod, fn, argsJson) {
     };"""
 
 
-def assemble(config, css, test_hooks=False):
+def assemble(config, css, test_hooks=False, production=True):
+    """The bundle's text. Production builds drop per-statement line tracking and go through
+    terser (runtime, modules and façade separately, each cached by content)."""
     mods = modlib.discover()
     modlib.check_imports(mods)
     order = modlib.ordered(mods)
     translator = Translator()
     facade = _read("facade.js")
+    if production:
+        css = minify.css(css)
     for marker, value in (("/*@CONFIG@*/null", _js_literal(config)),
                           ("/*@CSS@*/''", _js_literal(css)),
                           ("/*@TESTHOOK@*/", TEST_HOOK if test_hooks else ""),
@@ -91,13 +103,14 @@ def assemble(config, css, test_hooks=False):
         facade = facade.replace(marker, value)
     header = (f"/*! Consentry {VERSION} | MIT | includes Brython {runtime.BRYTHON_VERSION} "
               "(BSD-3-Clause, brython.info) */\n")
+    runtime_fn = ("function __consentryRuntime(){\"use strict\";\n" + runtime.build_runtime() +
+                  "\nreturn __BRYTHON__}\n")
+    if production:
+        runtime_fn = minify.terser(runtime_fn) + "\n"
     body = (
-        "(function(){\nvar __BRYTHON__;\n"
-        "function __consentryRuntime(){\"use strict\";\n" + runtime.build_runtime() +
-        "\nreturn __BRYTHON__}\n" +
-        _module_table(order, translator) +
-        jsmin.jsmin(_read("loader.js")) + "\n" +
-        jsmin.jsmin(facade) + "\n"
+        "(function(){\nvar __BRYTHON__;\n" + runtime_fn +
+        _module_table(order, translator, production) +
+        _small(_read("loader.js") + facade, production) + "\n"
         "})();\n"
     )
     return header + body, [m.name for m in order]
@@ -121,10 +134,10 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
 
     started = time.perf_counter()
     config = load_site_config(config_path)
-    js, module_names = assemble(config, _css(), test_hooks)
-    minifier = None
-    if minified:
-        js, minifier = minify.minify(js, log)
+    if minified and minify.terser_bundle() is None:
+        log("warning: terser unavailable (npm is needed once); consentry.js is not minified")
+        minified = False
+    js, module_names = assemble(config, _css(), test_hooks, minified)
     data = js.encode("utf-8")
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "consentry.js"), "wb") as f:
@@ -141,7 +154,7 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
         "brython": runtime.BRYTHON_VERSION,
         "files": {"consentry.js": dict(size, integrity=sri(data))},
         "modules": module_names,
-        "minifier": minifier,
+        "minifier": f"terser {minify.TERSER_VERSION}" if minified else None,
         "config": "built-in" if config_path is None else os.path.basename(config_path),
         "budget": {"gzip": SIZE_BUDGET_GZIP, "withinBudget": size["gzip"] <= SIZE_BUDGET_GZIP},
     }

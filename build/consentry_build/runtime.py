@@ -23,6 +23,10 @@ CUTS = [
     # classes and ast_to_js before it stay: they also define runtime helpers (wrapper_methods,
     # finalize_type, resolve_*) that compiled code calls.
     ("compiler chain", "// >>> brython compiler chain", "// <<< brython compiler chain\n"),
+    # The Python AST node classes (the `ast` module's types): only the compiler builds ASTs.
+    # The slot-wrapper/finalize_type part that follows them is runtime and stays.
+    ("AST classes", "__BRYTHON__.ast_classes={",
+     "(function($B){var _b_=$B.builtins\nfunction wrap(dunder,nb_args){"),
     # Docstrings of the builtins (help() text).
     ("builtin docstrings", "var docs={ArithmeticError:", ";\n\"use strict\";\n(function($B){$B.whenReady="),
 ]
@@ -45,13 +49,6 @@ PATCHES = [
      'try{\neval("async function* f(){}")}catch(err){console.warn("Your browser is not fully '
      'supported. If you are using "+\n"Microsoft Edge, please upgrade to the latest version")}',
      ""),
-    # AST node classes were built with Function(); build the same constructors as closures.
-    ("ast classes without Function()",
-     "ast[kl]=Function(...arg_list,body)",
-     "ast[kl]=(function(names,stars){return function(){for(var i=0;i<names.length;i++){"
-     "var v=arguments[i];this[names[i]]=stars[i]?$B.$list(v===undefined?[]:v):v}}})"
-     "(arg_list.slice(),args.length>0?args.split(',').map(a=>a.trim().split(/\\s+/)[0]"
-     ".endsWith('*')):[])"),
     # Runtime compilation sites: unreachable for AOT code, replaced so that no Function/eval
     # constructor call exists in the bundle at all.
     ("no eval: run_script", "var modobj=new Function(script.js+`\\nreturn locals`)()",

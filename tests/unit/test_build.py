@@ -134,12 +134,17 @@ def test_docstrings_are_emptied_without_moving_lines():
     assert out.split("\n")[5] == "    return x"
 
 
-def test_minifier_is_pinned_and_keeps_the_bundle_eval_free():
+def test_terser_is_pinned_and_mangles():
     from consentry_build import minify
 
-    js, tool = minify.minify("(function(){var longName = 1; return longName + 1})()",
-                             log=lambda *_: None)
-    if tool is None:
-        pytest.skip("esbuild unavailable (npm missing)")
-    assert tool == "esbuild " + minify.ESBUILD_VERSION
-    assert "longName" not in js
+    if minify.terser_bundle() is None:
+        pytest.skip("terser unavailable (npm missing)")
+    js = minify.terser("function keep(){var longName = 1; return longName + g()}")
+    assert "longName" not in js and "keep" in js
+
+
+def test_css_minifier_keeps_rules():
+    from consentry_build import minify
+
+    out = minify.css("/* c */\n:host {\n  color: red;\n}\n@media (x: y) {\n  a > b { top: 0 }\n}\n")
+    assert out == ":host{color: red}@media (x: y){a>b{top: 0}}"
