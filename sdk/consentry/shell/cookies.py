@@ -29,12 +29,15 @@ def _domains():
 
 
 def _paths():
-    """"/" and each prefix of the current path: cookies set by trackers on sub-paths."""
+    """"/" and every prefix of the current path (with and without a trailing slash), the page's
+    own path included: the paths a tracker on this page may have set a cookie for."""
     out = ["/"]
     acc = ""
-    for part in window.location.pathname.split("/")[1:-1]:
-        acc = acc + "/" + part
-        out.append(acc)
+    for part in window.location.pathname.split("/")[1:]:
+        if part:
+            acc = acc + "/" + part
+            out.append(acc)
+            out.append(acc + "/")
     return out
 
 
