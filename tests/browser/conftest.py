@@ -37,9 +37,9 @@ from selenium.webdriver.chrome.service import Service as ChromeService  # noqa: 
 from selenium.webdriver.firefox.service import Service as FirefoxService  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-PAGES = HERE / "pages"
 
-from helpers import DIST, REPO, TIMEOUT_SCALE, clean_browser  # noqa: E402
+from helpers import (BLANK, DIST, PAGES, REPO, TIMEOUT_SCALE, clean_browser,  # noqa: E402
+                     sentinel_route)
 
 try:
     from consentry_build.devserver import make_server
@@ -52,11 +52,6 @@ ALL_BROWSERS = ("chromium", "firefox")
 PAGE_LOAD_TIMEOUT = 20
 SCRIPT_TIMEOUT = 15
 
-# 1x1 transparent GIF, for pixel trackers.
-PIXEL_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
-
-
-BLANK = ("text/html; charset=utf-8", b"<!doctype html><title>blank</title>")
 
 
 class BrowserUnavailable(Exception):
@@ -177,26 +172,6 @@ _STARTERS = {"chromium": _start_chromium, "firefox": _start_firefox}
 
 
 # --------------------------------------------------------------------------- servers
-def sentinel_route(req):
-    """``/t/<name>.js`` -> a script that records that it ran; ``.gif`` -> a pixel; ``.html`` -> a tiny page.
-
-    Every gated test script pushes its name to ``window.__ran`` so a test can see exactly which
-    scripts ran and how often; the server log says whether it was even fetched.
-    """
-    name = req.path.rsplit("/", 1)[-1]
-    cors = {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"}
-    if name.endswith((".js", ".mjs")):
-        stem = name.rsplit(".", 1)[0]
-        body = "(window.__ran = window.__ran || []).push(%s);\n" % json.dumps(stem)
-        return 200, {"Content-Type": "text/javascript; charset=utf-8", **cors}, body.encode()
-    if name.endswith(".gif"):
-        return 200, {"Content-Type": "image/gif", **cors}, PIXEL_GIF
-    if name.endswith(".html"):
-        body = "<!doctype html><html><head><title>%s</title></head><body>%s</body></html>" % (name, name)
-        return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
-    return 404, {"Content-Type": "text/plain"}, b"unknown sentinel\n"
-
-
 def _brython_js() -> Path | None:
     spec = importlib.util.find_spec("brython")
     if not spec or not spec.origin:

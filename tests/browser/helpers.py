@@ -21,6 +21,30 @@ TIMEOUT_SCALE = float(os.environ.get("CONSENTRY_TIMEOUT_SCALE") or 1)
 REPO = Path(__file__).resolve().parents[2]
 # $CONSENTRY_DIST tests a bundle built elsewhere (e.g. `consentry build -o /tmp/x`).
 DIST = Path(os.environ.get("CONSENTRY_DIST") or REPO / "dist").resolve()
+PAGES = Path(__file__).resolve().parent / "pages"
+# 1x1 transparent GIF, for pixel trackers.
+PIXEL_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+BLANK = ("text/html; charset=utf-8", b"<!doctype html><title>blank</title>")
+
+
+def sentinel_route(req):
+    """``/t/<name>.js`` -> a script that records that it ran; ``.gif`` -> a pixel; ``.html`` -> a tiny page.
+
+    Every gated test script pushes its name to ``window.__ran`` so a test can see exactly which
+    scripts ran and how often; the server log says whether it was even fetched.
+    """
+    name = req.path.rsplit("/", 1)[-1]
+    cors = {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"}
+    if name.endswith((".js", ".mjs")):
+        stem = name.rsplit(".", 1)[0]
+        body = "(window.__ran = window.__ran || []).push(%s);\n" % json.dumps(stem)
+        return 200, {"Content-Type": "text/javascript; charset=utf-8", **cors}, body.encode()
+    if name.endswith(".gif"):
+        return 200, {"Content-Type": "image/gif", **cors}, PIXEL_GIF
+    if name.endswith(".html"):
+        body = "<!doctype html><html><head><title>%s</title></head><body>%s</body></html>" % (name, name)
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
+    return 404, {"Content-Type": "text/plain"}, b"unknown sentinel\n"
 
 
 def _script(expr: str) -> str:

@@ -10,7 +10,8 @@ import threading
 
 import pytest
 
-from conftest import BLANK, DIST, PAGES, make_server, sentinel_route
+from consentry_build.devserver import make_server
+from helpers import BLANK, DIST, PAGES, sentinel_route
 from helpers import assert_clean_console, diag, js, wait_js, wait_ready
 from selenium.webdriver.support.ui import WebDriverWait
 from shell_common import barrier
