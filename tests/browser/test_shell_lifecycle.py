@@ -64,3 +64,23 @@ def test_log_endpoint_gets_one_beacon_per_choice_without_query(browser, site, th
     assert data["id"] == consent["id"] and data["method"] == "all"
     assert data["categories"] == consent["categories"]
     assert_clean_console(browser)
+
+
+def test_page_restored_from_bfcache_rechecks_consent(browser, site):
+    """Contract §7: a page restored from the back/forward cache re-checks the cookie."""
+    browser.get(site.url + "/shell-bf.html")
+    wait_ready(browser)
+    wait_js(browser, BANNER_SHOWN, message="banner not shown on page A")
+    browser.find_element("id", "next").click()
+    wait_js(browser, "location.pathname === '/shell-bf-b.html' && !!window.Consentry")
+    wait_ready(browser)
+    browser.execute_script("Consentry.acceptAll();")
+    browser.back()
+    wait_js(browser, "location.pathname === '/shell-bf.html'")
+    if not js(browser, "!!window.__restored"):
+        pytest.skip("%s did not restore page A from the back/forward cache" % browser.browser_name)
+    wait_js(browser, "Consentry.allowed('analytics') === true",
+            message="restored page did not pick up the choice made on page B")
+    wait_js(browser, "(window.__ran || []).indexOf('bf') >= 0", message="gated script did not run")
+    wait_js(browser, "!(" + BANNER_SHOWN + ")", message="banner still shown after the restore")
+    assert_clean_console(browser)

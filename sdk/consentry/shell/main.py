@@ -55,15 +55,18 @@ class Core:
                 self.timezone = window.Intl.DateTimeFormat().resolvedOptions().timeZone
             except Exception:
                 self.timezone = None
+        # The language and the texts are only needed by the UI: _ensure_ui() picks them from
+        # the inputs read here (a returning visitor with a valid choice never builds them).
+        self.lang = None
+        self.texts = None
+        self.doc_lang = document.documentElement.getAttribute("lang")
         langs = []
         try:
             for code in window.navigator.languages:
                 langs.append(code)
         except Exception:
             langs = []
-        self.lang = i18n.pick_language(cfg, document.documentElement.getAttribute("lang"),
-                                       langs)
-        self.texts = i18n.texts(cfg, self.lang)
+        self.browser_langs = langs
         self.cookie_string = cookies.read_all()
         self.state = self._compute()
         self.revision_changed = self.state["reason"] == "revision"
@@ -75,14 +78,10 @@ class Core:
         self.gate.watch()
         document.addEventListener("click", self._clicked, True)
         window.addEventListener("pageshow", self._pageshow)
+        window.addEventListener("pagehide", self._pagehide)
         document.addEventListener("visibilitychange", self._visible)
         self.channel = None
-        if getattr(window, "BroadcastChannel", None) is not None:
-            try:
-                self.channel = window.BroadcastChannel.new(CHANNEL)
-                self.channel.addEventListener("message", self._message)
-            except Exception:
-                self.channel = None
+        self._open_channel()
         if self.state["showBanner"]:
             self._show("banner")
 
@@ -242,14 +241,32 @@ class Core:
         if document.visibilityState == "visible":
             self._recheck()
 
+    def _open_channel(self):
+        if getattr(window, "BroadcastChannel", None) is not None:
+            try:
+                self.channel = window.BroadcastChannel.new(CHANNEL)
+                self.channel.addEventListener("message", self._message)
+            except Exception:
+                self.channel = None
+
+    def _pagehide(self, event):
+        """An open BroadcastChannel keeps a page out of the back/forward cache: close it."""
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
+
     def _pageshow(self, event):
         if event.persisted:
+            self._open_channel()
             self._recheck()
 
     # -- UI -------------------------------------------------------------------------------
 
     def _ensure_ui(self):
         if self.ui is None:
+            if self.texts is None:
+                self.lang = i18n.pick_language(self.config, self.doc_lang, self.browser_langs)
+                self.texts = i18n.texts(self.config, self.lang)
             self.ui = Ui(self)
         return self.ui
 
