@@ -36,7 +36,8 @@ class Pages:
         if entry is None:
             return 404, {"Content-Type": "text/plain"}, b"no such hostile page\n"
         html, headers = entry
-        ctype = "text/javascript; charset=utf-8" if name.endswith(".js") else "text/html; charset=utf-8"
+        ctype = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}.get(
+            name.rsplit(".", 1)[-1], "text/html; charset=utf-8")
         return 200, {"Content-Type": ctype, **headers}, html.encode("utf-8")
 
 
@@ -138,7 +139,7 @@ def ready(driver):
       if (!window.Consentry || !window.Consentry.ready) { return false; }
       if (window.__hready === undefined) { window.__hready = null;
         Consentry.ready.then(function () { window.__hready = true; }, function (e) { window.__hready = 'rejected: ' + e; }); }
-      return window.__hready; })()""", message="Consentry.ready did not resolve")
+      return window.__hready; })()""", timeout=30, message="Consentry.ready did not resolve")
     assert r is True, r
 
 
