@@ -2,11 +2,13 @@
 
 API
 ---
-``decide(config, record_or_None, region_hint, gpc, now_ms, timezone=None, record_reason=None)
--> state`` -- resolves the mode with ``region.resolve`` and then calls ``evaluate``.
+``decide(config, record_or_None, region_hint, gpc, now_ms, timezone=None, record_reason=None,
+checked=False) -> state`` -- resolves the mode with ``region.resolve`` and then calls
+``evaluate``. ``checked=True``: the record is what ``record.read``/``record.decode`` returned for
+this same config and ``now_ms`` (already checked; not checked again).
 
-``evaluate(config, record_or_None, mode, region, gpc, now_ms, record_reason=None, source=None)
--> state`` -- the same with the mode already known (used after a choice).
+``evaluate(config, record_or_None, mode, region, gpc, now_ms, record_reason=None, source=None,
+checked=False) -> state`` -- the same with the mode already known (used after a choice).
 
 ``state``::
 
@@ -77,7 +79,8 @@ def _services(config, cats, rec, gpc_override):
     return out
 
 
-def evaluate(config, record, mode, region, gpc, now_ms, record_reason=None, source=None):
+def evaluate(config, record, mode, region, gpc, now_ms, record_reason=None, source=None,
+             checked=False):
     """The state for an already resolved mode. See the module docstring."""
     if mode != "opt-out":
         mode = "opt-in"
@@ -88,6 +91,9 @@ def evaluate(config, record, mode, region, gpc, now_ms, record_reason=None, sour
         if isinstance(record_reason, str) and record_reason != "absent" and \
                 record_reason != "ok":
             reason = record_reason
+    elif checked:
+        rec = record
+        reason = "choice"
     else:
         rec, why = check(record, config, now_ms)
         reason = "choice" if rec is not None else why
@@ -119,11 +125,12 @@ def evaluate(config, record, mode, region, gpc, now_ms, record_reason=None, sour
             "record": rec, "gpc": gpc_on, "gpcHonoured": gpc_on and sale > 0 and refused == sale}
 
 
-def decide(config, record, region_hint, gpc, now_ms, timezone=None, record_reason=None):
+def decide(config, record, region_hint, gpc, now_ms, timezone=None, record_reason=None,
+           checked=False):
     """The state of this page view. See the module docstring."""
     reg = resolve(config, region_hint, timezone)
     return evaluate(config, record, reg["mode"], reg["region"], gpc, now_ms, record_reason,
-                    reg["source"])
+                    reg["source"], checked)
 
 
 def allowed(state, category, service=None):

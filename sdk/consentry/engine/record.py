@@ -48,7 +48,7 @@ Reasons: ``ok``, ``absent``, ``not-a-string``, ``empty``, ``oversize``, ``bad-en
 ``service-missing``, ``necessary-refused``, ``bad-record``, ``internal-error``.
 """
 
-from .util import ALNUM, BASE36, DIGITS, MAX_SAFE_INT, UPPER, as_int, format_uint, is_id, \
+from .util import ALNUM, BASE36, DIGITS, MAX_SAFE_INT, as_int, format_uint, is_id, \
     only_chars, parse_uint
 
 VERSION = 1
@@ -153,22 +153,20 @@ def encode(rec):
 
 def _parse_group(g):
     """'analyticsYgaNhjY' -> [['analytics', True], ['ga', False], ['hj', True]] or None."""
+    # str methods instead of a per-character loop (Brython). A group never holds "." (the
+    # value was split on it), so "." can mark the end of each token. Any other upper-case
+    # letter stays inside an identifier, which is_id then refuses, as a flag would be refused.
+    pieces = g.replace("Y", "Y.").replace("N", "N.").split(".")
+    if pieces[len(pieces) - 1] != "":
+        return None
     tokens = []
-    start = 0
-    i = 0
-    n = len(g)
-    while i < n:
-        c = g[i]
-        if c in UPPER:
-            if c != "Y" and c != "N":
-                return None
-            ident = g[start:i]
-            if not is_id(ident):
-                return None
-            tokens.append([ident, c == "Y"])
-            start = i + 1
-        i += 1
-    if start != n or len(tokens) == 0:
+    for i in range(len(pieces) - 1):
+        piece = pieces[i]
+        ident = piece[:-1]
+        if not is_id(ident):
+            return None
+        tokens.append([ident, piece[-1] == "Y"])
+    if len(tokens) == 0:
         return None
     return tokens
 
@@ -237,6 +235,11 @@ def check(rec, config, now_ms):
     prob = shape_problem(rec)
     if prob is not None:
         return None, prob
+    return _check(rec, config, now_ms)
+
+
+def _check(rec, config, now_ms):
+    """check() for a record whose shape is known to be right."""
     if not isinstance(config, dict) or not isinstance(config.get("categories"), list) or \
             as_int(config.get("revision")) is None:
         return None, "no-config"
@@ -290,7 +293,17 @@ def _decode(value, config, now_ms):
     rec, reason = parse(value)
     if rec is None:
         return None, reason
-    return check(rec, config, now_ms)
+    # parse() only builds records of the right shape, except for the size limits that
+    # shape_problem() also enforces: the same answers without re-walking every id.
+    cats = rec["categories"]
+    if len(cats) > 1000:
+        return None, "oversize"
+    if len(value) > 2000:     # only a value this long can hold 1000 services in a category
+        svcs = rec["services"]
+        for c in svcs:
+            if len(svcs[c]) > 1000:
+                return None, "bad-decisions"
+    return _check(rec, config, now_ms)
 
 
 def decode(value, config, now_ms):

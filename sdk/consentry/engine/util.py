@@ -67,6 +67,10 @@ def as_int(x):
 
 
 def only_chars(s, allowed):
+    if isinstance(s, str):
+        # str.strip runs natively in Brython; a Python loop over a str ends in a raised
+        # StopIteration there (see docs/performance.md, Levers).
+        return s.strip(allowed) == ""
     for c in s:
         if c not in allowed:
             return False
@@ -187,8 +191,8 @@ def parse_uint(s, digits, max_len):
         return None
     base = len(digits)
     v = 0
-    for c in s:
-        d = digits.find(c)
+    for i in range(n):
+        d = digits.find(s[i])
         if d < 0:
             return None
         v = v * base + d

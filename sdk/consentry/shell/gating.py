@@ -7,8 +7,12 @@ consent: it only tells us which category an element belongs to.
 
 from browser import document, window
 
-SELECTOR = ("script[data-category], iframe[data-category], img[data-category], "
-            "embed[data-category]")
+# The gated elements (contract §2) not classified yet: the scan after each mutation batch does no Python work
+# for elements it has already seen.
+FRESH = ("script[data-category]:not([data-consentry-state]), "
+         "iframe[data-category]:not([data-consentry-state]), "
+         "img[data-category]:not([data-consentry-state]), "
+         "embed[data-category]:not([data-consentry-state])")
 RUNNABLE_TYPES = ["", "text/javascript", "application/javascript", "module"]
 # Attributes that describe the gate itself and are not copied to the revived script.
 GATE_ATTRS = ["type", "data-type", "data-src", "data-consentry-state"]
@@ -19,10 +23,8 @@ def safe_url(url):
     """Only http(s) or relative URLs are ever loaded (no javascript:, data:, //host ...)."""
     if not isinstance(url, str):
         return False
-    u = ""
-    for ch in url.strip().lower():
-        if ch not in "\t\n\r":        # browsers drop these inside URLs: "java\tscript:"
-            u = u + ch
+    # browsers drop tabs and newlines inside URLs: "java\tscript:"
+    u = url.strip().lower().replace("\t", "").replace("\n", "").replace("\r", "")
     if u == "" or u.startswith("//") or u.startswith("\\"):
         return False
     for i in range(len(u)):
@@ -61,13 +63,15 @@ class Gate:
         self.scan()
 
     def scan(self):
-        fresh = False
-        for el in document.querySelectorAll(SELECTOR):
-            if el.getAttribute(STATE) is None:
-                self._classify(el)
-                fresh = True
-        if fresh:
-            self.apply()
+        # Index loops over NodeLists: iterating a JS collection with `for` ends in a raised
+        # StopIteration in Brython.
+        nodes = document.querySelectorAll(FRESH)
+        n = nodes.length
+        if n == 0:
+            return
+        for i in range(n):
+            self._classify(nodes.item(i))
+        self.apply()
 
     def _classify(self, el):
         cat = el.getAttribute("data-category") or ""
@@ -174,7 +178,9 @@ class Gate:
 
     def _clone(self, el):
         script = document.createElement("script")
-        for attr in el.attributes:
+        attrs = el.attributes
+        for i in range(attrs.length):
+            attr = attrs.item(i)
             name = attr.name
             if name not in GATE_ATTRS and name != "nonce":
                 script.setAttribute(name, attr.value)

@@ -117,8 +117,9 @@ class Core:
     def _compute(self):
         now = _now()
         rec, reason = self._current_record(now)
+        # rec comes from record.read/decode with this config and clock: already checked
         return policy.decide(self.config, rec, self.region_hint, self.gpc, now, self.timezone,
-                             reason)
+                             reason, True)
 
     # -- decisions ------------------------------------------------------------------------
 

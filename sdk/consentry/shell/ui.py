@@ -21,8 +21,10 @@ def _el(tag, parent, cls=None, text=None, attrs=None):
     if text is not None:
         e.text = text
     if attrs:
-        for k in attrs:
-            e.setAttribute(k, attrs[k])
+        # a flat [name, value, ...] list: a `for` over a dict ends in a raised StopIteration
+        # in Brython, a range() loop does not
+        for i in range(0, len(attrs), 2):
+            e.setAttribute(attrs[i], attrs[i + 1])
     if parent is not None:
         parent.appendChild(e)
     return e
@@ -30,7 +32,7 @@ def _el(tag, parent, cls=None, text=None, attrs=None):
 
 def _button(parent, part, text, action, label=None):
     b = _el("button", parent, "x" if part == "close" else "btn", text,
-            {"type": "button", "part": "button " + part, "data-a": action})
+            ["type", "button", "part", "button " + part, "data-a", action])
     if label:
         b.setAttribute("aria-label", label)
     return b
@@ -84,7 +86,7 @@ class Ui:
 
     def _box(self, tag, parent, cls, part):
         return _el(tag, parent, self.theme + " " + cls,
-                   None, {"part": part, "lang": self.core.lang, "dir": self.dir})
+                   None, ["part", part, "lang", self.core.lang, "dir", self.dir])
 
     def _root(self, then=None):
         """The host element and its shadow root; False (and ``then`` later) before <body>."""
@@ -97,8 +99,8 @@ class Ui:
                 then()
             document.addEventListener("DOMContentLoaded", later)
             return False
-        host = _el("div", None, None, None, {"data-consentry-root": "", "lang": self.core.lang,
-                                             "dir": self.dir})
+        host = _el("div", None, None, None, ["data-consentry-root", "", "lang", self.core.lang,
+                                             "dir", self.dir])
         self.shadow = host.attachShadow({"mode": "open"})
         self._adopt(self.shadow)
         self.toast = self._box("div", self.shadow, "toast", "status")
@@ -181,8 +183,8 @@ class Ui:
             b.setAttribute("aria-modal", "true")
         inner = _el("div", b, "in")
         words = _el("div", inner, "words")
-        _el("h2", words, None, t["title"], {"id": head})
-        _el("p", words, None, t["text"], {"id": body})
+        _el("h2", words, None, t["title"], ["id", head])
+        _el("p", words, None, t["text"], ["id", body])
         if self.core.revision_changed:
             _el("p", words, "note", t["revisionNote"])
         if self.core.state["gpcHonoured"]:
@@ -240,10 +242,10 @@ class Ui:
                      ["aria-describedby", body], ["tabindex", "-1"]]:
             p.setAttribute(k, v)
         top = _el("div", p, "head")
-        _el("h2", top, None, t["title"], {"id": head})
+        _el("h2", top, None, t["title"], ["id", head])
         _button(top, "close", "\u00d7", "close", t["close"])
         main = _el("div", p, "body")
-        _el("p", main, None, t["text"], {"id": body})
+        _el("p", main, None, t["text"], ["id", body])
         if state["gpcHonoured"]:
             _el("p", main, "note", t["gpcHonoured"])
         _link(main, core.config["ui"]["noticeUrl"], self.texts["banner"]["noticeLink"])
@@ -286,20 +288,20 @@ class Ui:
     def _switch(self, parent, level, title, key, on, locked, text, note):
         sid = self._id()
         row = _el("div", parent, "row")
-        _el("label", _el(level, row), None, title, {"for": sid})
+        _el("label", _el(level, row), None, title, ["for", sid])
         desc = sid + "d"
-        box = _el("input", row, "sw", None, {"type": "checkbox", "role": "switch", "id": sid,
-                                             "data-k": key, "aria-describedby": desc})
+        box = _el("input", row, "sw", None, ["type", "checkbox", "role", "switch", "id", sid,
+                                             "data-k", key, "aria-describedby", desc])
         box.checked = on or locked
         if locked:
             box.disabled = True
-        st = _el("span", row, "st", None, {"aria-hidden": "true"})
+        st = _el("span", row, "st", None, ["aria-hidden", "true"])
         st.setAttribute("data-on", self.texts["panel"]["on"])
         st.setAttribute("data-off", self.texts["panel"]["off"])
         if text:
-            _el("p", parent, None, text, {"id": desc})
+            _el("p", parent, None, text, ["id", desc])
         if note:
-            _el("p", parent, "basis", note, {"id": sid + "n"})
+            _el("p", parent, "basis", note, ["id", sid + "n"])
             box.setAttribute("aria-describedby", desc + " " + sid + "n")
 
     def _table(self, parent, entries, lang, dflt):
@@ -310,7 +312,7 @@ class Ui:
         _el("caption", table, None, t["cookies"])
         row = _el("tr", _el("thead", table))
         for k in ["cookieName", "cookiePurpose", "cookieDuration"]:
-            _el("th", row, None, t[k], {"scope": "col"})
+            _el("th", row, None, t[k], ["scope", "col"])
         rows = _el("tbody", table)
         for c in entries:
             row = _el("tr", rows)
@@ -428,7 +430,7 @@ class Ui:
         t = self.texts["placeholder"]
         words = self.texts["categories"].get(category_id)
         name = words["title"] if words else category_id
-        host = _el("div", None, None, None, {"data-consentry-placeholder": category_id})
+        host = _el("div", None, None, None, ["data-consentry-placeholder", category_id])
         for side in ["width", "height"]:
             v = el.getAttribute(side) or ""
             if v.isdigit():
@@ -439,7 +441,7 @@ class Ui:
         head = self._id()
         box.setAttribute("role", "group")
         box.setAttribute("aria-labelledby", head)
-        _el("p", box, "ph-title", el.getAttribute("title") or name, {"id": head})
+        _el("p", box, "ph-title", el.getAttribute("title") or name, ["id", head])
         _el("p", box, None, fill(t["text"], {"category": name}))
         acts = _el("div", box, "acts")
         _button(acts, "allow-once", t["allowOnce"], "once")
