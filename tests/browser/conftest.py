@@ -225,13 +225,23 @@ def bundle(request) -> Path:
 # --------------------------------------------------------------------------- browsers
 @pytest.fixture(scope="session")
 def browser_session(request, browser_name, tmp_path_factory):
-    """One driver per browser for the whole session (quit at the end)."""
-    try:
-        driver = _STARTERS[browser_name](tmp_path_factory.mktemp(browser_name + "-profile"))
-    except BrowserUnavailable as exc:
-        _unavailable(request.config, str(exc))
-    except WebDriverException as exc:
-        _unavailable(request.config, "%s: could not start (%s)" % (browser_name, str(exc).strip().splitlines()[0]))
+    """One driver per browser for the whole session (quit at the end).
+
+    A browser that fails to start is retried twice: on a loaded 2-core machine Firefox sometimes
+    drops its first Marionette handshake ("Failed to decode response from marionette"), and one
+    failed start would otherwise turn every Firefox test of the session into an error.
+    """
+    driver = None
+    for attempt in range(3):
+        try:
+            driver = _STARTERS[browser_name](tmp_path_factory.mktemp(browser_name + "-profile"))
+            break
+        except BrowserUnavailable as exc:
+            _unavailable(request.config, str(exc))
+        except WebDriverException as exc:
+            if attempt == 2:
+                _unavailable(request.config, "%s: could not start (%s)" % (
+                    browser_name, str(exc).strip().splitlines()[0]))
     driver.set_page_load_timeout(PAGE_LOAD_TIMEOUT * TIMEOUT_SCALE)
     driver.set_script_timeout(SCRIPT_TIMEOUT * TIMEOUT_SCALE)
     driver.browser_name = browser_name  # "chromium" | "firefox", handier than capabilities
