@@ -49,7 +49,7 @@ def test_default_config_is_valid_and_complete(raw):
     assert sorted(cfg["translations"]) == ["en", "en-GB", "fr"]
     assert cfg["consentMode"]["map"]["security_storage"] == ["necessary"]
     assert cfg["ui"] == {"layout": "bar", "position": "bottom", "theme": "auto",
-                         "closeAction": "reject", "noticeUrl": None, "richText": False}
+                         "closeAction": "reject", "noticeUrl": None}
 
 
 def test_defaults_filled_for_a_minimal_config():
@@ -316,7 +316,7 @@ def test_mode_values(raw, key, value):
 
 
 @pytest.mark.parametrize("key,value", [("layout", "popup"), ("theme", "blue"),
-                                       ("closeAction", "accept"), ("richText", "false"),
+                                       ("closeAction", "accept"),
                                        ("position", "middle"), ("noticeUrl", "javascript:x")])
 def test_ui_values(raw, key, value):
     raw["ui"][key] = value

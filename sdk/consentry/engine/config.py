@@ -40,7 +40,7 @@ Normalised configuration (every key always present)::
      "language": {"default": str, "detect": [str]},
      "translations": {lang: {"banner": {...}, "panel": {...}, "placeholder": {...},
                              "reload": {...}, "categories": {id: {"title", "description"}}}},
-     "ui": {"layout", "position", "theme", "closeAction", "noticeUrl": str|None, "richText": bool},
+     "ui": {"layout", "position", "theme", "closeAction", "noticeUrl": str|None},
      "log": {"endpoint": str|None}}
 
     cookie = {"name": str, "prefix": bool, "purpose": {lang: str}, "duration": {lang: str}}
@@ -81,7 +81,7 @@ SERVICE_KEYS = ["id", "label", "description", "cookies", "noticeUrl"]
 COOKIE_ENTRY_KEYS = ["name", "purpose", "duration"]
 CM_KEYS = ["enabled", "map", "waitForUpdate"]
 LANGUAGE_KEYS = ["default", "detect"]
-UI_KEYS = ["layout", "position", "theme", "closeAction", "noticeUrl", "richText"]
+UI_KEYS = ["layout", "position", "theme", "closeAction", "noticeUrl"]
 LOG_KEYS = ["endpoint"]
 
 # translation sections -> keys; keys listed in BUTTON_KEYS must not be blank
@@ -765,7 +765,6 @@ def _ui(ctx, raw, path):
     out["theme"] = _enum(ctx, raw, "theme", path, "auto", ["light", "dark", "auto"])
     out["closeAction"] = _enum(ctx, raw, "closeAction", path, "reject", ["reject", "dismiss"])
     out["noticeUrl"] = _url(ctx, raw, "noticeUrl", path)
-    out["richText"] = _bool(ctx, raw, "richText", path, False)
     return out
 
 
