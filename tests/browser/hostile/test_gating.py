@@ -381,3 +381,23 @@ def test_withdrawal_deletes_declared_cookies_on_every_path(browser, site, third_
     assert "other=1" in js(browser, "document.cookie") and len(consent_cookies(browser)) == 1
     assert js(browser, "Consentry.allowed('analytics')") is False
     assert_clean_console(browser)
+
+
+# ------------------------------------------------------------------ C8 document.write in a revived script
+
+def test_document_write_in_a_revived_inline_script_after_load_is_pinned(browser, site, third_party, hpage):
+    """C8: a revived inline script that calls document.write after the page loaded. Pinned,
+    documented limitation (docs/security.md): the SDK does not neutralise document.write, so in
+    both browsers the write implicitly opens a new document and the page is replaced."""
+    head = gated("analytics", name="w-before") + (
+        '<script type="text/plain" data-category="analytics">document.write("<p id=written>written</p>");'
+        '(window.__ran = window.__ran || []).push("w-after");</script>')
+    path = hpage(page(head=head))
+    browser.get(site.url + path)
+    ready(browser)
+    wait_js(browser, "document.readyState === 'complete'")
+    browser.execute_script("Consentry.acceptAll();")
+    wait_js(browser, "window.__ran === undefined || (window.__ran && window.__ran.indexOf('w-after') !== -1) "
+                     "|| !document.getElementById('plain-button')")
+    assert js(browser, "!!document.getElementById('plain-button')") is False, "page survived: update docs/security.md"
+    assert js(browser, "document.getElementById('written') && document.getElementById('written').textContent") == "written"
