@@ -79,12 +79,9 @@ def _time_ok(t):
 
 def shape_problem(rec):
     """None when ``rec`` has exactly the record schema (types and ids), else a reason."""
-    if not isinstance(rec, dict):
+    if not isinstance(rec, dict) or len(rec) != len(RECORD_KEYS):
         return "bad-record"
-    for k in rec:
-        if not isinstance(k, str) or k not in RECORD_KEYS:
-            return "bad-record"
-    for k in RECORD_KEYS:
+    for k in RECORD_KEYS:      # all of them and as many: exactly these keys (no dict walk)
         if k not in rec:
             return "bad-record"
     if as_int(rec["v"]) != VERSION or rec["v"] is True:

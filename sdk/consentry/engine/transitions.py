@@ -195,8 +195,10 @@ def apply_choice(config, state, method, decisions, now_ms, consent_id, gpc):
            "expiresAt": now + days * DAY_MS, "method": method, "mode": state["mode"],
            "gpc": gpc is True, "categories": cats, "services": svcs}
     value = encode(rec)
+    # rec is built above from the config and the clock (every category and service, necessary
+    # granted, 1 <= days <= MAX_DAYS) and encode() checked its shape: record.check would accept it
     new_state = evaluate(config, rec, state["mode"], state.get("region"), gpc, now, None,
-                         state.get("regionSource"))
+                         state.get("regionSource"), True)
     events = []
     if prev is None:
         events.append(["first-consent", consent_view(rec)])

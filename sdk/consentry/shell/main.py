@@ -16,6 +16,8 @@ from .ui import Ui
 
 PREFIX = "[consentry] "
 CHANNEL = "consentry"
+# base64url alphabet repeated 4 times: indexed by a byte it gives alphabet[byte % 64]
+ID_ALPHABET_256 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" * 4
 
 
 def _now():
@@ -24,13 +26,12 @@ def _now():
 
 def _random_id():
     """16 random bytes as base64url (crypto.getRandomValues; never Math.random)."""
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     buf = window.Uint8Array.new(16)
     window.crypto.getRandomValues(buf)
-    out = ""
+    out = []
     for i in range(16):
-        out = out + alphabet[buf[i] % 64]
-    return out
+        out.append(ID_ALPHABET_256[buf[i]])     # == alphabet[byte % 64], without int arithmetic
+    return "".join(out)
 
 
 def _warn(text):
