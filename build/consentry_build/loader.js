@@ -32,10 +32,38 @@ function __consentryStart(host) {
     if (parent) { $B.module_setattr($B.imported[parent], name.slice(parent.length + 1), $B.imported[name]); }
   }
   // Data crosses the bridge as plain JSON-shaped values, converted here in one place.
+  // JSON.parse makes "__proto__" an ordinary own key, but Brython's dict would store it as a
+  // prototype: such keys are renamed, so the validator reports them like any unknown key.
+  function ownKeysOnly(v) {
+    var i, k, out;
+    if (Array.isArray(v)) {
+      for (i = 0; i < v.length; i++) { v[i] = ownKeysOnly(v[i]); }
+    } else if (v !== null && typeof v === 'object') {
+      out = {};
+      for (k in v) { out[k === '__proto__' ? '[__proto__]' : k] = ownKeysOnly(v[k]); }
+      return out;
+    }
+    return v;
+  }
   host.parse_json = function (text) {
-    try { return $B.structuredclone2pyobj(JSON.parse(String(text))); } catch (e) { return _b_.None; }
+    try { return $B.structuredclone2pyobj(ownKeysOnly(JSON.parse(String(text)))); } catch (e) { return _b_.None; }
   };
   host.to_json = function (value) { return JSON.stringify($B.pyobj2structuredclone(value)); };
+  // The one DOM sink of gating (contract §2: revived scripts). Under Trusted Types it goes
+  // through a pass-through policy named 'consentry' (the code comes from the page's own markup);
+  // a page whose CSP does not allow that name refuses it, and the SDK warns once.
+  var policy = null;
+  host.load_script = function (script, src, code) {
+    if (policy === null) {
+      policy = false;
+      if (window.trustedTypes && window.trustedTypes.createPolicy) {
+        policy = window.trustedTypes.createPolicy('consentry', {
+          createScriptURL: function (u) { return u; }, createScript: function (s) { return s; }});
+      }
+    }
+    if (src) { script.src = policy ? policy.createScriptURL(src) : src; }
+    else { script.text = policy ? policy.createScript(code) : code; }
+  };
   var main = $B.imported['consentry.shell.main'];
   var builtin = $B.structuredclone2pyobj(host.builtinConfig);
   return {$B: $B, core: $B.$call($B.$getattr(main, 'start'), host, builtin)};

@@ -175,10 +175,6 @@ def test_validator_and_loader_bounded_on_huge_inputs():
     assert _timed(config.canonical_language, mb) < 0.1
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: i18n.fill() is quadratic on templates with many '{' and no '}': it "
-                                       "calls template.find('}', i + 1) for every '{' (160k chars take ~1 s, 1 MB ~40 s). "
-                                       "Only validated texts (<= 2000 chars) reach it today, so the page impact is nil, "
-                                       "but the public engine helper is not bounded on large inputs")
 def test_fill_is_bounded_on_one_megabyte():
     assert _timed(i18n.fill, "{" * 1_000_000, {}) < 2.0
 
@@ -224,11 +220,6 @@ def test_safe_url_is_total():
     assert _timed(safe_url, "a" * 1_000_000) < 2.0
 
 
-@pytest.mark.xfail(strict=True, reason="shell bug: gating.safe_url() refuses '//host' and '\\\\host' but accepts "
-                                       "'/\\\\evil.test' and '/\\t/evil.test'-style mixes that browsers treat as the "
-                                       "protocol-relative '//evil.test' (WHATWG: '\\\\' is '/' in http(s) URLs); its "
-                                       "docstring promises 'no //host'. Impact is low: the contract lets data-src load "
-                                       "any http(s) URL anyway, but the check is inconsistent")
 def test_safe_url_refuses_every_protocol_relative_spelling():
     for u in ("//evil.test", "\\\\evil.test", "/\\evil.test", "\\/evil.test", " //evil.test"):
         assert safe_url(u) is False, u

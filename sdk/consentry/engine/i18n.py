@@ -131,11 +131,16 @@ def fill(template, values):
     out = []
     i = 0
     n = len(template)
+    close = -1          # position of the next '}' at or after i (searched once, not per '{')
     while i < n:
         c = template[i]
         if c == "{":
-            j = template.find("}", i + 1)
-            if j > i:
+            if close <= i:
+                close = template.find("}", i + 1)
+                if close < 0:
+                    close = n
+            j = close
+            if j < n:
                 name = template[i + 1:j]
                 if isinstance(values, dict) and name in values and isinstance(values[name], str):
                     out.append(values[name])

@@ -23,9 +23,11 @@ def safe_url(url):
     """Only http(s) or relative URLs are ever loaded (no javascript:, data:, //host ...)."""
     if not isinstance(url, str):
         return False
-    # browsers drop tabs and newlines inside URLs: "java\tscript:"
+    # browsers drop tabs and newlines inside URLs ("java\tscript:") and read a backslash as a
+    # slash in http(s) URLs ("/\\evil.test" is "//evil.test")
     u = url.strip().lower().replace("\t", "").replace("\n", "").replace("\r", "")
-    if u == "" or u.startswith("//") or u.startswith("\\"):
+    u = u.replace("\\", "/")
+    if u == "" or u.startswith("//"):
         return False
     for i in range(len(u)):
         ch = u[i]
@@ -39,13 +41,15 @@ def safe_url(url):
 class Gate:
     """Tracks every gated element of the page and what has run."""
 
-    def __init__(self, is_allowed, is_refused, known, on_blocked_embed, on_revived_embed, warn):
+    def __init__(self, is_allowed, is_refused, known, on_blocked_embed, on_revived_embed, warn,
+                 load_script):
         self.is_allowed = is_allowed          # fn(category, service) -> bool
         self.is_refused = is_refused          # fn(category) -> bool: refused by a valid choice
         self.known = known                    # category ids of the configuration
         self.on_blocked_embed = on_blocked_embed
         self.on_revived_embed = on_revived_embed
         self.warn = warn
+        self.load_script = load_script        # fn(script, src, code): the JS sink, Trusted-Types aware
         self.pending = []                     # elements seen, not yet revived (doc order)
         self.queue = []                       # scripts waiting to run, in order
         self.running = False
@@ -166,11 +170,23 @@ class Gate:
                 self.running = True
                 script.addEventListener("load", self._finished)
                 script.addEventListener("error", self._finished)
-                script.setAttribute("src", src)
+                if self._load(script, src, ""):
+                    el.replaceWith(script)
+                    return
+                self.running = False
+                continue
+            if self._load(script, "", el.text):
                 el.replaceWith(script)
-                return
-            script.text = el.text
-            el.replaceWith(script)
+
+    def _load(self, script, src, code):
+        """Give the clone its code; False (one warning) when the page's policy refuses it."""
+        try:
+            self.load_script(script, src, code)
+            return True
+        except Exception:
+            self._warn_once("sink", "a gated script could not be revived: the page's Trusted Types "
+                            "policy refused it (allow the policy name 'consentry')")
+            return False
 
     def _finished(self, event):
         self.running = False

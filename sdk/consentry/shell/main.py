@@ -75,7 +75,7 @@ class Core:
         if self.state["record"] is not None:
             self._consent_mode("update")
         self.gate = Gate(self._allowed, self._refused, [c["id"] for c in cfg["categories"]],
-                         self._blocked_embed, self._revived_embed, _warn)
+                         self._blocked_embed, self._revived_embed, _warn, host.load_script)
         self.gate.watch()
         document.addEventListener("click", self._clicked, True)
         window.addEventListener("pageshow", self._pageshow)
@@ -164,16 +164,21 @@ class Core:
         """Apply a new state: gating, withdrawal, Consent Mode, UI, events."""
         old = self.state
         self.state = new_state
-        withdrawn = []
+        refused = []        # allowed before, refused now: their cookies go, wherever they came from
+        withdrawn = []      # ... and their code ran on this page: only a reload can stop it
         for cat in self.config["categories"]:
             cid = cat["id"]
-            if old["categories"][cid] and not new_state["categories"][cid] and \
-                    cid in self.gate.revived:
-                withdrawn.append(cid)
-        if withdrawn:
-            self._withdraw(withdrawn)
+            if old["categories"][cid] and not new_state["categories"][cid]:
+                refused.append(cid)
+                if cid in self.gate.revived:
+                    withdrawn.append(cid)
+        if refused:
+            self._withdraw(refused)
         self._consent_mode("update")
-        self.gate.apply()
+        try:
+            self.gate.apply()
+        except Exception as exc:    # a page policy (e.g. Trusted Types) refused a revival
+            window.console.error(PREFIX + "could not run gated code: " + str(exc))
         if self.ui is not None:
             self.ui.refresh()
             if withdrawn:
@@ -183,7 +188,7 @@ class Core:
         self.host.dispatch(events, transitions.consent_view(new_state["record"]))
 
     def _withdraw(self, category_ids):
-        """Delete the cookies declared for withdrawn categories (their code already ran)."""
+        """Delete the cookies declared for refused categories (set on this or an earlier page)."""
         entries = []
         for cat in self.config["categories"]:
             if cat["id"] in category_ids:

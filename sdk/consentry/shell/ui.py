@@ -91,6 +91,13 @@ class Ui:
     def _root(self, then=None):
         """The host element and its shadow root; False (and ``then`` later) before <body>."""
         if self.shadow is not None:
+            if not self.host.isConnected and document.body:
+                # The page re-rendered <body> (SPA): serialising it copied our host without its
+                # shadow root. Drop such empty copies and put the real one back.
+                for copy in document.querySelectorAll("[data-consentry-root]"):
+                    if not copy.shadowRoot:
+                        copy.remove()
+                document.body.appendChild(self.host)
             return True
         if not document.body:  # a JS null here, not None
             if then is None:

@@ -141,13 +141,6 @@ OVERLAY = '<div class="overlay"></div>'
 
 
 CSS_BUGS = {
-    "hide-generic-elements": "SDK weakness: page CSS `div { display: none !important }` matches the light-DOM host "
-                             "<div data-consentry-root>; consentry.css has `:host { all: initial; display: block; }` "
-                             "without !important (an !important :host rule would win over the page's), so the banner "
-                             "is never rendered and the visitor cannot choose",
-    "overlay-z-war": "SDK weakness: a page overlay at z-index 2147483647 (the maximum) covers the banner, whose "
-                     "z-index is var(--consentry-z, 2147483000); elementFromPoint at the accept-all button centre "
-                     "hits the page overlay (with the maximum z-index the SDK host, last in <body>, would win)",
     "transform-body": "documented limitation (docs/security.md): a transform/filter on <body> makes it the containing "
                       "block of our position:fixed banner (the host is appended to <body>, contract section 1), so "
                       "`body { transform: translateX(-5000px) }` moves the banner off-screen",

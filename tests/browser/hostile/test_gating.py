@@ -357,13 +357,7 @@ def test_webdriver_flag_does_not_grant_or_hide(browser, site, third_party, hpage
 
 # ------------------------------------------------------------------ C10 withdrawal
 
-WITHDRAW_BUG = ("SDK bug: withdrawing a category deletes its declared cookies (_ga, /^_ga_/) only when that "
-                "category's gated code ran on the current page (main.py _adopt: `cid in self.gate.revived`); a "
-                "visitor who withdraws on a page without the tracker (e.g. the privacy page) keeps the _ga cookies "
-                "set on earlier pages")
-
-
-@pytest.mark.parametrize("tracker_on_page", [True, pytest.param(False, marks=pytest.mark.xfail(strict=True, reason=WITHDRAW_BUG))])
+@pytest.mark.parametrize("tracker_on_page", [True, False])
 def test_withdrawal_deletes_declared_cookies_on_every_path(browser, site, third_party, hpage, tracker_on_page):
     head = gated("analytics", name="a") if tracker_on_page else ""
     path = hpage(page(head=head), name="w/x/page%d.html" % tracker_on_page)

@@ -46,14 +46,7 @@ def test_no_unload_listener_through_a_full_flow(browser, site, third_party, hpag
     assert_clean_console(browser)
 
 
-REMOUNT_BUG = ("SDK bug: when page code replaces the body content (document.body.innerHTML = ..., as SPA "
-               "frameworks re-rendering into <body> do), the SDK keeps its detached <div data-consentry-root>; the "
-               "next data-consentry=\"preferences\" click throws an uncaught \"InvalidStateError: Failed to execute "
-               "'showModal' on 'HTMLDialogElement': The element is not in a Document\" (ui.py show_preferences) into "
-               "the page and no panel opens (the root is never re-attached)")
-
-
-@pytest.mark.parametrize("rerender", [False, pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=REMOUNT_BUG))])
+@pytest.mark.parametrize("rerender", [False, True])
 def test_spa_navigation_does_not_reinit_or_duplicate(browser, site, third_party, hpage, rerender):
     path = hpage(page(head=gated("analytics", name="a"),
                       body='<a href="#" id="prefs" data-consentry="preferences">settings</a>'))
