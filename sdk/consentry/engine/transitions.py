@@ -146,6 +146,45 @@ def _custom(config, state, decisions, ignored):
     return cats, svcs
 
 
+def events_between(config, old, new):
+    """The events for going from state ``old`` to state ``new`` (contract section 5), in dispatch
+    order, with ``changed`` ({category: bool}) and ``changed_services`` ({cat: {svc: bool}}).
+
+    Used for a choice made on this page and for one that arrives from another tab. With no
+    valid choice in ``new`` only the category flips fire. A first choice fires
+    ``first-consent`` and ``consent`` (and reports nothing as changed); a changed choice fires
+    ``consent`` and ``change``; then ``category-accept`` / ``category-reject`` per flip.
+    """
+    changed = {}
+    changed_s = {}
+    flips = []
+    for cat in config["categories"]:
+        c = cat["id"]
+        after = new["categories"][c]
+        if (old["categories"].get(c) is True) != after:
+            changed[c] = after
+            flips.append(["category-accept" if after else "category-reject", c])
+        old_m = old["services"].get(c, {})
+        new_m = new["services"][c]
+        for s in new_m:
+            if (old_m.get(s) is True) != new_m[s]:
+                if c not in changed_s:
+                    changed_s[c] = {}
+                changed_s[c][s] = new_m[s]
+    rec = new["record"]
+    events = []
+    if rec is not None:
+        if old["record"] is None:
+            events.append(["first-consent", consent_view(rec)])
+            events.append(["consent", consent_view(rec)])
+            changed = {}
+            changed_s = {}
+        elif changed or changed_s:
+            events.append(["consent", consent_view(rec)])
+            events.append(["change", changed])
+    return events + flips, changed, changed_s
+
+
 def apply_choice(config, state, method, decisions, now_ms, consent_id, gpc):
     """Apply a choice. See the module docstring."""
     if not isinstance(method, str) or method not in METHODS:
@@ -199,34 +238,9 @@ def apply_choice(config, state, method, decisions, now_ms, consent_id, gpc):
     # granted, 1 <= days <= MAX_DAYS) and encode() checked its shape: record.check would accept it
     new_state = evaluate(config, rec, state["mode"], state.get("region"), gpc, now, None,
                          state.get("regionSource"), True)
-    events = []
-    if prev is None:
-        events.append(["first-consent", consent_view(rec)])
-    events.append(["consent", consent_view(rec)])
-    changed = {}
-    changed_s = {}
-    flips = []
-    for cat in config["categories"]:
-        c = cat["id"]
-        before = state["categories"].get(c) is True
-        after = new_state["categories"][c]
-        if before != after:
-            changed[c] = after
-            flips.append(["category-accept" if after else "category-reject", c])
-        old_m = state["services"].get(c, {})
-        new_m = new_state["services"][c]
-        for s in new_m:
-            if (old_m.get(s) is True) != new_m[s]:
-                if c not in changed_s:
-                    changed_s[c] = {}
-                changed_s[c][s] = new_m[s]
-    if prev is None:
-        changed = {}
-        changed_s = {}
-    elif len(changed) > 0 or len(changed_s) > 0:
-        events.append(["change", changed])
-    for f in flips:
-        events.append(f)
+    events, changed, changed_s = events_between(config, state, new_state)
+    if prev is not None and not changed and not changed_s:
+        events.insert(0, ["consent", consent_view(rec)])   # a choice made again: still a choice
     return {"record": rec, "value": value, "maxAge": days * 86400, "state": new_state,
             "events": events, "changed": changed, "changedServices": changed_s,
             "ignored": ignored}

@@ -222,24 +222,9 @@ class Core:
         if current == self.cookie_string:
             return
         self.cookie_string = current
-        old = self.state
         new_state = self._compute()
-        events = []
-        if new_state["record"] is not None:
-            changed = {}
-            for cat in self.config["categories"]:
-                cid = cat["id"]
-                if old["categories"][cid] != new_state["categories"][cid]:
-                    changed[cid] = new_state["categories"][cid]
-                    events.append(["category-accept" if new_state["categories"][cid]
-                                   else "category-reject", cid])
-            if old["record"] is None:
-                events = [["first-consent", None], ["consent", None]] + events
-            elif changed:
-                events = [["consent", None], ["change", changed]] + events
+        events = transitions.events_between(self.config, self.state, new_state)[0]
         self._adopt(new_state, events)
-        if not new_state["showBanner"] and self.ui is not None:
-            self.ui.refresh()
 
     def _message(self, event):
         self._recheck()
