@@ -281,7 +281,7 @@ def url_problem(v):
         return "Must not be empty (use null for no link)."
     if len(v) > MAX_STRING:
         return "Is too long."
-    if _has_bad_chars(v) or " " in v or "\\" in v:
+    if _has_bad_chars(v) or "\\" in v or v.split() != [v]:     # any (Unicode) whitespace
         return "Contains spaces, backslashes or control characters; encode them."
     low = v.lower()
     if low[0:1] == "/":
@@ -595,6 +595,21 @@ def cookie_matches(entry, name):
     return name == lit
 
 
+def _new_id(ctx, item, p, kind, seen):
+    """The item's id when it is well formed and not seen before (then recorded), else None."""
+    v = item.get("id")
+    if not is_id(v):
+        _error(ctx, child_path(p, "id"), "A " + kind + " id must be 1 to 40 characters from "
+                                         "a-z, 0-9, '_' and '-', starting with a letter; "
+                                         "found " + clip(v) + ".")
+        return None
+    if v in seen:
+        _error(ctx, child_path(p, "id"), "The " + kind + " id '" + v + "' is used twice.")
+        return None
+    seen[v] = True
+    return v
+
+
 def _services(ctx, raw, path, seen, counter):
     if not isinstance(raw, list):
         _error(ctx, path, "Must be a list of services.")
@@ -613,16 +628,9 @@ def _services(ctx, raw, path, seen, counter):
             _error(ctx, p, "A service must be an object with an id, not " + clip(item) + ".")
             continue
         _check_keys(ctx, item, p, SERVICE_KEYS)
-        sid = item.get("id")
-        if not is_id(sid):
-            _error(ctx, child_path(p, "id"), "A service id must be 1 to 40 characters from "
-                                             "a-z, 0-9, '_' and '-', starting with a letter; "
-                                             "found " + clip(sid) + ".")
+        sid = _new_id(ctx, item, p, "service", seen)
+        if sid is None:
             continue
-        if sid in seen:
-            _error(ctx, child_path(p, "id"), "The service id '" + sid + "' is used twice.")
-            continue
-        seen[sid] = True
         svc = {"id": sid, "label": sid, "description": {}, "noticeUrl": None, "cookies": []}
         if "label" in item:
             t = _text(ctx, item["label"], child_path(p, "label"), False)
@@ -663,16 +671,9 @@ def _categories(ctx, raw, path):
             _error(ctx, p, "A category must be an object with an id, not " + clip(item) + ".")
             continue
         _check_keys(ctx, item, p, CATEGORY_KEYS)
-        cid = item.get("id")
-        if not is_id(cid):
-            _error(ctx, child_path(p, "id"), "A category id must be 1 to 40 characters from "
-                                             "a-z, 0-9, '_' and '-', starting with a letter; "
-                                             "found " + clip(cid) + ".")
+        cid = _new_id(ctx, item, p, "category", seen)
+        if cid is None:
             continue
-        if cid in seen:
-            _error(ctx, child_path(p, "id"), "The category id '" + cid + "' is used twice.")
-            continue
-        seen[cid] = True
         cat = {"id": cid, "basis": "consent", "saleOrShare": False, "noticeUrl": None,
                "cookies": [], "services": []}
         cat["basis"] = _enum(ctx, item, "basis", p, "consent", BASES)

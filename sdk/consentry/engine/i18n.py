@@ -111,17 +111,14 @@ def is_rtl(code):
 def localize(value, code, default_code):
     if not isinstance(value, dict):
         return ""
+    keys = []
     c = canonical_language(code)
     if c is not None:
-        if c in value:
-            return value[c]
-        p = c.split("-")[0]
-        if p in value:
-            return value[p]
-    if default_code in value:
-        return value[default_code]
-    if "*" in value:
-        return value["*"]
+        keys = [c, c.split("-")[0]]
+    for k in keys + [default_code, "*"]:
+        v = value.get(k)
+        if isinstance(v, str):
+            return v
     return ""
 
 
