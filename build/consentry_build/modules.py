@@ -107,7 +107,14 @@ def check_imports(modules):
                              f"    {line}\n    {caret}") from None
         in_engine = mod.name.startswith(PACKAGE + ".engine")
         for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
+            if isinstance(node, ast.Match):
+                problems.append(f"{mod.filename}:{node.lineno}: 'match' statement (the runtime "
+                                f"is built without pattern matching: runtime.SPANS)")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    node.func.id in ("eval", "exec", "compile"):
+                problems.append(f"{mod.filename}:{node.lineno}: {node.func.id}() (no code "
+                                f"evaluation at run time)")
+            elif isinstance(node, ast.Import):
                 for alias in node.names:
                     _check_absolute(mod, alias.name, None, node, in_engine, modules, problems)
             elif isinstance(node, ast.ImportFrom):
@@ -121,7 +128,8 @@ def check_imports(modules):
                     names = [a.name for a in node.names]
                     _check_absolute(mod, node.module, names, node, in_engine, modules, problems)
     if problems:
-        raise BuildError("imports the bundle cannot satisfy (no Brython stdlib is shipped):\n  "
+        raise BuildError("code the bundle cannot run (no Brython stdlib is shipped, no "
+                         "run-time compilation):\n  "
                          + "\n  ".join(problems))
 
 

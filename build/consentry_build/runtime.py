@@ -31,6 +31,50 @@ CUTS = [
     ("builtin docstrings", "var docs={ArithmeticError:", ";\n\"use strict\";\n(function($B){$B.whenReady="),
 ]
 
+# Spans of the runtime replaced by a few lines (or nothing): (name, first text, last text,
+# replacement). The first text occurs exactly once; the span ends at the first occurrence of the
+# last text after it. Each is dead for AOT-compiled SDK code, which the browser suite proves.
+SPANS = [
+    # The Python tokenizer (source text -> tokens): only the compiler and SyntaxError hints call
+    # it. The Unicode identifier helpers before it (str.isidentifier) stay.
+    ("tokenizer", "function $last(array){",
+     "t.push(Token('ENDMARKER','',line_num,0,line_num,0,''))\nreturn t}})(__BRYTHON__);",
+     "$B.tokenizer=function(){$B.$no_eval()}})(__BRYTHON__);"),
+    # `match` statements: modules.lint refuses them in SDK code, so nothing calls this.
+    ("pattern matching", '(function($B){"use strict";\n$B.pattern_match=function(subject,pattern){',
+     "else if(subject==pattern){return true}\nreturn false}})(__BRYTHON__);", ""),
+    # eval()/exec() compile source at run time: in this build they only raise.
+    ("eval and exec", "(function($B){var _b_=$B.builtins\nvar $$eval=_b_.eval=function(){",
+     '$$eval(src,globals,locals,"exec")\nreturn _b_.None}})(__BRYTHON__)',
+     "(function($B){var _b_=$B.builtins\n"
+     "_b_.eval=function(){$B.$no_eval()}\n_b_.eval.$is_func=true\n"
+     "_b_.exec=function(){$B.$no_eval()}\n_b_.exec.$is_func=true})(__BRYTHON__)"),
+    # A JS TimSort for list.sort: Array.prototype.sort is a stable TimSort in every engine we
+    # support (ES2019 requires stability). The comparator of str lists stays equivalent.
+    ("TimSort", ";(function($B){var _b_=$B.builtins\nvar DEFAULT_MIN_MERGE=32",
+     "$B.$AlphabeticalCompare=alphabeticalCompare})(__BRYTHON__);",
+     ";(function($B){$B.$TimSort=function(array,compare){array.sort(compare)}\n"
+     "$B.$AlphabeticalCompare=function(a,b){var x=String(a),y=String(b)\n"
+     "return x===y ? 0 : x < y ? -1 : 1}})(__BRYTHON__);"),
+    # The <script type="text/python"> loader: indexedDB module cache, Ajax loading and the task
+    # loop that brython() runs. The bundle's own loader replaces all of it.
+    ("script loader", "function idb_load(evt,module){",
+     "func.apply(null,args)}catch(err){$B.handle_error(err)}}}\n$B.tasks=[]\n"
+     "$B.has_indexedDB=self.indexedDB !==undefined})(__BRYTHON__);",
+     "$B.tasks=[]\n$B.has_indexedDB=false})(__BRYTHON__);"),
+    # The io module's classes (files, buffers, text wrappers) behind open(): a web page has no
+    # files, and building the classes costs start-up time. Only is_buffer is used elsewhere.
+    ("io classes", '(function($B){"use strict";\nvar _b_=$B.builtins\nfunction make_lines(self){',
+     "return _io_open_impl($.file,$.mode,$.buffering,$.encoding,$.errors,$.newline,$.closefd,"
+     "$.opener)}})(__BRYTHON__)",
+     '(function($B){"use strict";\nvar _b_=$B.builtins\n'
+     "$B.is_buffer=function(obj){if($B.get_class(obj).$buffer_protocol){return true}\n"
+     "for(var klass of $B.get_mro($B.get_class(obj))){if(klass.$buffer_protocol){return true}}\n"
+     "return false}\n"
+     "_b_.open=function(){$B.RAISE(_b_.OSError,'open() is not available in this build')}})"
+     "(__BRYTHON__)"),
+]
+
 # Raised by every eval-like entry point we cannot remove: exec()/eval()/compile(), importing
 # Python source, javascript.load... none of which the SDK uses.
 NO_EVAL = (
@@ -161,6 +205,13 @@ def cut(text, cuts=CUTS):
     return text
 
 
+def replace_spans(text, spans=SPANS):
+    for name, first, last, replacement in spans:
+        i, j = _span(text, first, last, f"span '{name}'")
+        text = text[:i] + replacement + text[j:]
+    return text
+
+
 def strip_header(text):
     """Drop the leading comment lines and the top-level "use strict" (the bundle adds its own)."""
     lines = text.split("\n")
@@ -175,6 +226,7 @@ def build_runtime():
     text = apply_patches(text)
     text = cut(text)
     text = replace_translator(text)
+    text = replace_spans(text)
     text = strip_header(text)
     # $B exists from the first statement on; install the eval stub right after it is created.
     marker = "var __BRYTHON__={}\n"

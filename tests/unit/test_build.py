@@ -41,6 +41,14 @@ def test_runtime_has_no_eval_call_and_no_auto_start():
     assert "globalThis.brython=" not in text
     assert "var __BRYTHON__={}" in text
     assert "// >>> brython compiler chain" not in text
+    assert "$B.tokenizer=function(){$B.$no_eval()}" in text    # runtime.SPANS applied
+    assert "pattern_match" not in text and "idb_load" not in text
+    assert "$B.$TimSort=function(array,compare){array.sort(compare)}" in text
+
+
+def test_a_span_whose_start_is_gone_fails_the_build():
+    with pytest.raises(BuildError, match="span 'demo'"):
+        runtime.replace_spans("nothing here", [("demo", "absent", "end", "")])
 
 
 def test_syntax_error_is_reported_with_file_line_and_caret():
@@ -62,8 +70,11 @@ def test_translation_is_reproducible():
     ("import json\n", "standard library"),
     ("from re import compile\n", "standard library"),
     ("from browser import html\n", "not allowed"),
+    ("match 1:\n    case 1:\n        pass\n", "'match' statement"),
+    ("eval('1')\n", "no code evaluation"),
+    ("exec('x = 1')\n", "no code evaluation"),
 ])
-def test_imports_the_bundle_cannot_satisfy_fail_the_build(tmp_path, line, where):
+def test_code_the_bundle_cannot_run_fails_the_build(tmp_path, line, where):
     root = _sdk(tmp_path, {"__init__.py": "", "shell/__init__.py": "", "shell/x.py": line})
     mods = modules.discover(root)
     with pytest.raises(BuildError, match=where):
