@@ -64,6 +64,14 @@ function __consentryStart(host) {
     if (src) { script.src = policy ? policy.createScriptURL(src) : src; }
     else { script.text = policy ? policy.createScript(code) : code; }
   };
+  // A new consent id: 16 random bytes (crypto.getRandomValues, never Math.random) as base64url.
+  // Here rather than in Python because it sits on the click path of a first choice.
+  var ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  host.random_id = function () {
+    var bytes = crypto.getRandomValues(new Uint8Array(16)), out = '';
+    for (var k = 0; k < 16; k++) { out += ID_ALPHABET[bytes[k] & 63]; }
+    return out;
+  };
   var main = $B.imported['consentry.shell.main'];
   var builtin = $B.structuredclone2pyobj(host.builtinConfig);
   return {$B: $B, core: $B.$call($B.$getattr(main, 'start'), host, builtin)};

@@ -49,6 +49,13 @@ Events, in dispatch order:
 Expiry: ``now + cookie.acceptDays`` when any non-necessary category is on, else
 ``now + cookie.rejectDays`` (both at most 395 days).
 
+The same work in steps, for a caller that must act between them (the browser shell runs the
+consented tags before it encodes the cookie and computes the events, because the visitor's
+click waits for the tags): ``decide_choice(...)`` (same arguments) -> ``{"record", "state",
+"maxAge", "ignored"}``; ``record.encode(record)``; ``choice_events(config, old_state,
+record, new_state) -> (events, changed, changedServices)``. ``apply_choice`` is exactly these
+three.
+
 ``consent_view(record) -> dict | None``: the ``getConsent()`` object of contract section 5,
 ``{id, revision, givenAt, expiresAt, method, mode, gpc, categories, services}`` (copies).
 """
@@ -185,8 +192,8 @@ def events_between(config, old, new):
     return events + flips, changed, changed_s
 
 
-def apply_choice(config, state, method, decisions, now_ms, consent_id, gpc):
-    """Apply a choice. See the module docstring."""
+def decide_choice(config, state, method, decisions, now_ms, consent_id, gpc):
+    """The record and the new state of a choice (apply_choice without encoding and events)."""
     if not isinstance(method, str) or method not in METHODS:
         raise ValueError("unknown consent method: " + str(method)[:40])
     now = as_int(now_ms)
@@ -233,14 +240,27 @@ def apply_choice(config, state, method, decisions, now_ms, consent_id, gpc):
     rec = {"v": VERSION, "id": cid, "revision": config["revision"], "givenAt": now,
            "expiresAt": now + days * DAY_MS, "method": method, "mode": state["mode"],
            "gpc": gpc is True, "categories": cats, "services": svcs}
-    value = encode(rec)
     # rec is built above from the config and the clock (every category and service, necessary
-    # granted, 1 <= days <= MAX_DAYS) and encode() checked its shape: record.check would accept it
+    # granted, 1 <= days <= MAX_DAYS, an id checked above): record.check would accept it
     new_state = evaluate(config, rec, state["mode"], state.get("region"), gpc, now, None,
                          state.get("regionSource"), True)
-    events, changed, changed_s = events_between(config, state, new_state)
-    if prev is not None and not changed and not changed_s:
+    return {"record": rec, "state": new_state, "maxAge": days * 86400, "ignored": ignored}
+
+
+def choice_events(config, old_state, rec, new_state):
+    """The events of a choice (see the module docstring), with what changed."""
+    events, changed, changed_s = events_between(config, old_state, new_state)
+    if old_state.get("record") is not None and not changed and not changed_s:
         events.insert(0, ["consent", consent_view(rec)])   # a choice made again: still a choice
-    return {"record": rec, "value": value, "maxAge": days * 86400, "state": new_state,
+    return events, changed, changed_s
+
+
+def apply_choice(config, state, method, decisions, now_ms, consent_id, gpc):
+    """Apply a choice. See the module docstring."""
+    choice = decide_choice(config, state, method, decisions, now_ms, consent_id, gpc)
+    rec = choice["record"]
+    value = encode(rec)
+    events, changed, changed_s = choice_events(config, state, rec, choice["state"])
+    return {"record": rec, "value": value, "maxAge": choice["maxAge"], "state": choice["state"],
             "events": events, "changed": changed, "changedServices": changed_s,
-            "ignored": ignored}
+            "ignored": choice["ignored"]}

@@ -16,22 +16,10 @@ from .ui import Ui
 
 PREFIX = "[consentry] "
 CHANNEL = "consentry"
-# base64url alphabet repeated 4 times: indexed by a byte it gives alphabet[byte % 64]
-ID_ALPHABET_256 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" * 4
 
 
 def _now():
     return int(window.Date.now())
-
-
-def _random_id():
-    """16 random bytes as base64url (crypto.getRandomValues; never Math.random)."""
-    buf = window.Uint8Array.new(16)
-    window.crypto.getRandomValues(buf)
-    out = []
-    for i in range(16):
-        out.append(ID_ALPHABET_256[buf[i]])     # == alphabet[byte % 64], without int arithmetic
-    return "".join(out)
 
 
 def _warn(text):
@@ -140,32 +128,54 @@ class Core:
         self.host.gtag("consent", kind, signals)
 
     def choose(self, method, decisions=None):
-        """Record a choice made by the visitor (UI) or page code (API)."""
-        result = transitions.apply_choice(self.config, self.state, method, decisions or {},
-                                          _now(), _random_id(), self.gpc)
-        for key in result["ignored"]:
+        """Record a choice made by the visitor (UI) or page code (API).
+
+        The consented tags run first, right after the engine's decision: they are what the
+        visitor's click is waiting for. Storing the cookie, the UI and the events follow in the
+        same task, so nothing else can run in between.
+        """
+        old = self.state
+        prev = old["record"]
+        choice = transitions.decide_choice(self.config, old, method, decisions or {}, _now(),
+                                           self.host.random_id() if prev is None else prev["id"],
+                                           self.gpc)
+        for key in choice["ignored"]:
             _warn("update(): ignored \"" + str(key) + "\" (unknown id or not a boolean)")
-        cfg = self.config["cookie"]
-        if cookies.write(cfg, result["value"], result["maxAge"]):
-            self.memory_value = None
-        else:
-            self.memory_value = result["value"]
-            _warn("the choice could not be stored in a cookie; it applies to this page only")
-        self.cookie_string = cookies.read_all()
-        self._adopt(result["state"], result["events"])
-        self._log(result["record"])
+        withdrawn = self._enforce(choice["state"])
+        rec = choice["record"]
+        self._store(record.encode(rec), choice["maxAge"])
+        events = transitions.choice_events(self.config, old, rec, choice["state"])[0]
+        self._announce(withdrawn, events)
+        self._log(rec)
         if self.channel is not None:
             try:
                 self.channel.postMessage("choice")
             except Exception:
                 pass
 
+    def _store(self, value, max_age):
+        """The cookie, or this page's memory when the browser refuses it."""
+        if cookies.write(self.config["cookie"], value, max_age):
+            self.memory_value = None
+        else:
+            self.memory_value = value
+            _warn("the choice could not be stored in a cookie; it applies to this page only")
+        self.cookie_string = cookies.read_all()
+
     def _adopt(self, new_state, events):
-        """Apply a new state: gating, withdrawal, Consent Mode, UI, events."""
+        """Apply a state that arrived from elsewhere (another tab, a bfcache restore)."""
+        self._announce(self._enforce(new_state), events)
+
+    def _enforce(self, new_state):
+        """Make the page follow a new state: withdrawal, Consent Mode, gating.
+
+        Returns the refused categories whose code already ran on this page (only a reload can
+        stop it).
+        """
         old = self.state
         self.state = new_state
         refused = []        # allowed before, refused now: their cookies go, wherever they came from
-        withdrawn = []      # ... and their code ran on this page: only a reload can stop it
+        withdrawn = []
         for cat in self.config["categories"]:
             cid = cat["id"]
             if old["categories"][cid] and not new_state["categories"][cid]:
@@ -179,13 +189,17 @@ class Core:
             self.gate.apply()
         except Exception as exc:    # a page policy (e.g. Trusted Types) refused a revival
             window.console.error(PREFIX + "could not run gated code: " + str(exc))
+        return withdrawn
+
+    def _announce(self, withdrawn, events):
+        """After a state change: the UI follows, then the callbacks and DOM events fire."""
         if self.ui is not None:
             self.ui.refresh()
             if withdrawn:
                 self.ui.offer_reload(withdrawn)
         elif withdrawn:
             self._show("reload", withdrawn)
-        self.host.dispatch(events, transitions.consent_view(new_state["record"]))
+        self.host.dispatch(events, transitions.consent_view(self.state["record"]))
 
     def _withdraw(self, category_ids):
         """Delete the cookies declared for refused categories (set on this or an earlier page)."""
