@@ -84,6 +84,22 @@ TEST_HOOK = """api.__engine = function (mod, fn, argsJson) {
     };"""
 
 
+def _runtime_function(production):
+    text = ("function __consentryRuntime(){\"use strict\";\n" + runtime.build_runtime() +
+            "\nreturn __BRYTHON__}\n")
+    return minify.terser(text) + "\n" if production else text
+
+
+def runtime_only_script():
+    """The bundle's Brython runtime alone, started and nothing else (no SDK module, no config).
+
+    The benchmark's floor row: what any SDK compiled with this runtime pays before its first
+    line of Python runs. Same text and minification as in dist/consentry.js.
+    """
+    return ("(function(){\nvar __BRYTHON__;\n" + _runtime_function(True) +
+            "__consentryRuntime();\n})();\n")
+
+
 def assemble(config, css, test_hooks=False, production=True):
     """The bundle's text. Production builds drop per-statement line tracking and go through
     terser (runtime, modules and façade separately, each cached by content)."""
@@ -103,12 +119,8 @@ def assemble(config, css, test_hooks=False, production=True):
         facade = facade.replace(marker, value)
     header = (f"/*! Consentry {VERSION} | MIT | includes Brython {runtime.BRYTHON_VERSION} "
               "(BSD-3-Clause, brython.info) */\n")
-    runtime_fn = ("function __consentryRuntime(){\"use strict\";\n" + runtime.build_runtime() +
-                  "\nreturn __BRYTHON__}\n")
-    if production:
-        runtime_fn = minify.terser(runtime_fn) + "\n"
     body = (
-        "(function(){\nvar __BRYTHON__;\n" + runtime_fn +
+        "(function(){\nvar __BRYTHON__;\n" + _runtime_function(production) +
         _module_table(order, translator, production) +
         _small(_read("loader.js") + facade, production) + "\n"
         "})();\n"

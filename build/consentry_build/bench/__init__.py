@@ -111,7 +111,7 @@ def run(samples: int = 15, out=None, cpu_throttle: float = 1.0, only=None, warm:
     """
     from . import report
     from .harness import Cfg, run_rows
-    from .rows import select
+    from .rows import FLOOR, select
     from .server import BenchServer
     from .vendor import PACKAGES, ensure_vendor, installed_version
 
@@ -140,8 +140,13 @@ def run(samples: int = 15, out=None, cpu_throttle: float = 1.0, only=None, warm:
     for r in rows:
         if r["name"] == "consentry" and served is None:
             r["skip"] = f"{bundle} does not exist (build failed or not run yet)"
+    runtime_only = None
+    if any(r["name"] == FLOOR for r in rows):
+        from ..bundle import runtime_only_script
+        runtime_only = snap_dir / "brython-runtime.js"
+        runtime_only.write_text(runtime_only_script(), encoding="utf-8")
 
-    server = BenchServer(node_modules, served)
+    server = BenchServer(node_modules, served, runtime_only=runtime_only)
     cfg = Cfg(server, cpu_throttle=cpu_throttle, warm=warm)
     _log(f"bench: server {server.url}, rows {[r['name'] for r in rows]}, N={samples}, "
          f"CPU throttle {cfg.cpu_throttle:g}×, warm={warm}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 BASELINE = "baseline"
 REFERENCE = "vanilla-cookieconsent"  # every ratio in the report is "row / this row"
+FLOOR = "brython-runtime"  # Consentry's Brython runtime alone: the floor under any Brython-built SDK
 
 ROWS = [
     dict(
@@ -55,6 +56,17 @@ ROWS = [
         banner={"css": "#tarteaucitronAlertBig"},
         accept_all={"css": "#tarteaucitronPersonalize2"},
         assets=[r"/vendor/tarteaucitronjs/"],
+    ),
+    dict(
+        # Not a consent manager: the baseline page plus dist/consentry.js's own Brython runtime,
+        # started and nothing else (no SDK module, no config, no banner; the tag is not blocked).
+        # Its columns are what Consentry pays before its first line of Python.
+        name=FLOOR,
+        package=None,
+        page="/pages/brython-runtime/index.html",
+        banner=None,
+        accept_all=None,
+        assets=[r"/brython-runtime\.js$"],
     ),
     dict(
         name="consentry",

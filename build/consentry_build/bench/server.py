@@ -5,6 +5,7 @@ Routes:
 * ``/pages/...``    -> ``bench/pages/...`` (one folder per row; ``blank.html`` is the warm-up page)
 * ``/vendor/...``   -> the npm ``node_modules`` of the vendor cache (see ``vendor.py``)
 * ``/consentry.js`` -> the bundle (``dist/consentry.js`` unless another path is given)
+* ``/brython-runtime.js`` -> the bundle's Brython runtime alone (the floor row), when given
 
 Compression: every text response is gzip -9 (compressed once per file version, kept in memory) when
 the client accepts gzip, so Resource Timing's ``encodedBodySize`` is the gzip size of the asset.
@@ -60,9 +61,11 @@ def compressed_sizes(path: Path) -> dict:
 class BenchServer:
     """``BenchServer(vendor_dir, bundle)``; ``.url``; ``.resolve(url_path)``; ``.requests``; ``.shutdown()``."""
 
-    def __init__(self, vendor_dir: Path, bundle: Path | None, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, vendor_dir: Path, bundle: Path | None, host: str = "127.0.0.1", port: int = 0,
+                 runtime_only: Path | None = None):
         self.roots = {"/pages/": PAGES_DIR, "/vendor/": Path(vendor_dir)}
         self.bundle = Path(bundle) if bundle else None
+        self.runtime_only = Path(runtime_only) if runtime_only else None
         self.requests: list[str] = []
         self._lock = threading.Lock()
         outer = self
@@ -91,6 +94,8 @@ class BenchServer:
         url_path = unquote(url_path)
         if url_path == "/consentry.js":
             return self.bundle if self.bundle and self.bundle.is_file() else None
+        if url_path == "/brython-runtime.js":
+            return self.runtime_only if self.runtime_only and self.runtime_only.is_file() else None
         for prefix, root in self.roots.items():
             if url_path.startswith(prefix):
                 root = root.resolve()
