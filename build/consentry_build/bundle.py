@@ -57,9 +57,9 @@ def _module_table(ordered, translator, production):
             translator.translate(source, mod.filename, mod.name, mod.is_package))
         if production:
             js = minify.strip_line_tracking(js)
-        parts.append("[%s,%s,%s,function($B){\n%s\n}]" % (
+        parts.append("[%s,%s,%s,function($B){\n%s\n},%s]" % (
             json.dumps(mod.name), "true" if mod.is_package else "false",
-            json.dumps(mod.filename), js))
+            json.dumps(mod.filename), js, "true" if mod.name in modlib.LAZY else "false"))
     table = "function __consentryModules(){return [\n" + ",\n".join(parts) + "]}\n"
     return minify.terser(table) if production else table
 
@@ -81,7 +81,8 @@ TEST_HOOK = """api.__engine = function (mod, fn, argsJson) {
       var f = $B.$getattr($B.imported['consentry.engine.' + mod], fn);
       var args = JSON.parse(argsJson).map(function (x) { return $B.structuredclone2pyobj(x); });
       return JSON.stringify($B.pyobj2structuredclone($B.$call.apply(null, [f].concat(args))));
-    };"""
+    };
+    api.__executed = function () { return started.executed.slice(); };"""
 
 
 def _runtime_function(production):
@@ -105,6 +106,7 @@ def assemble(config, css, test_hooks=False, production=True):
     terser (runtime, modules and façade separately, each cached by content)."""
     mods = modlib.discover()
     modlib.check_imports(mods)
+    modlib.check_lazy(mods)
     order = modlib.ordered(mods)
     translator = Translator()
     facade = _read("facade.js")

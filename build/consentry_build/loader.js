@@ -1,5 +1,5 @@
-// Eager AOT loader: create every SDK module, run their pre-translated code in the build's
-// topological order, then start the shell. Brython's import machinery then finds every module
+// AOT loader: create every SDK module, run their pre-translated code in the build's
+// topological order (lazy modules on first use, see deferred()), then start the shell. Brython's import machinery then finds every module
 // in $B.imported, so no finder, XHR or code evaluation ever runs. Generated code reads the
 // runtime from the bundle-scoped variable __BRYTHON__ (never from a global).
 function __consentryStart(host) {
@@ -9,6 +9,27 @@ function __consentryStart(host) {
   $B.$options = $B.$options || {};
   var table = __consentryModules();
   var i, entry, mod, name, parent;
+  var executed = [];         // module names in the order their code ran (test builds show it)
+  function run(entry) {
+    try {
+      entry[3]($B);
+    } catch (err) {
+      host.report(err, $B);
+      throw new Error('[consentry] module ' + entry[0] + ' failed to load');
+    }
+    executed.push(entry[0]);
+  }
+  // A lazy module (entry[4]) is registered like the others, but its code runs on the first
+  // lookup of a name it defines: a module-level __getattr__ (PEP 562, which Brython's module
+  // type honours) runs it, removes itself and answers. Importing the module object itself
+  // (`from ..engine import config`) does not run it.
+  function deferred(entry, mod) {
+    return function (attr) {
+      _b_.dict.$delitem($B.get_dict(mod), '__getattr__');
+      run(entry);
+      return $B.$getattr(mod, attr);
+    };
+  }
   for (i = 0; i < table.length; i++) {
     entry = table[i];
     name = entry[0];
@@ -17,19 +38,13 @@ function __consentryStart(host) {
     $B.module_setattr(mod, '__file__', entry[2]);
     $B.module_setattr(mod, '__package__', entry[1] ? name : parentOf(name));
     if (entry[1]) { $B.module_setattr(mod, '__path__', $B.$list([entry[2]])); }
+    if (entry[4]) { $B.module_setattr(mod, '__getattr__', deferred(entry, mod)); }
     $B.imported[name] = mod;
+    parent = parentOf(name);
+    if (parent) { $B.module_setattr($B.imported[parent], name.slice(parent.length + 1), mod); }
   }
   for (i = 0; i < table.length; i++) {
-    entry = table[i];
-    try {
-      entry[3]($B);
-    } catch (err) {
-      host.report(err, $B);
-      throw new Error('[consentry] module ' + entry[0] + ' failed to load');
-    }
-    name = entry[0];
-    parent = parentOf(name);
-    if (parent) { $B.module_setattr($B.imported[parent], name.slice(parent.length + 1), $B.imported[name]); }
+    if (!table[i][4]) { run(table[i]); }
   }
   // Data crosses the bridge as plain JSON-shaped values, converted here in one place.
   // JSON.parse makes "__proto__" an ordinary own key, but Brython's dict would store it as a
@@ -74,5 +89,5 @@ function __consentryStart(host) {
   };
   var main = $B.imported['consentry.shell.main'];
   var builtin = $B.structuredclone2pyobj(host.builtinConfig);
-  return {$B: $B, core: $B.$call($B.$getattr(main, 'start'), host, builtin)};
+  return {$B: $B, core: $B.$call($B.$getattr(main, 'start'), host, builtin), executed: executed};
 }

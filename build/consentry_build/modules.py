@@ -164,6 +164,33 @@ def _check_absolute(mod, name, fromlist, node, in_engine, modules, problems):
     problems.append(f"{mod.filename}:{node.lineno}: import of '{name}' ({where})")
 
 
+# Modules whose code runs on first use instead of at start-up (loader.js, deferred()): what many
+# page views never need. The validator runs only for a page override; the UI and its texts only
+# when something is shown (never for a returning visitor with a valid choice).
+LAZY = ("consentry.engine.config", "consentry.engine.i18n", "consentry.shell.ui")
+
+
+def check_lazy(modules, lazy=LAZY):
+    """Refuse a module-level `from <lazy module> import name` in an eager module: it would run
+    the lazy module at start-up anyway, silently losing what LAZY is for."""
+    problems = []
+    for name in lazy:
+        if name not in modules:
+            problems.append(f"LAZY names '{name}', which is not an SDK module")
+    for mod in modules.values():
+        if mod.name in lazy:
+            continue
+        for node in ast.parse(mod.source, filename=mod.filename).body:
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            target = _resolve_relative(mod, node.level, node.module) if node.level else node.module
+            if target in lazy:
+                problems.append(f"{mod.filename}:{node.lineno}: imports names from the lazy module "
+                                f"'{target}' at start-up (import the module and use it later)")
+    if problems:
+        raise BuildError("lazy modules:\n  " + "\n  ".join(problems))
+
+
 def ordered(modules):
     """Dependencies first; parents before children; ties broken by name (reproducible)."""
     for mod in modules.values():

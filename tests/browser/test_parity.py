@@ -14,6 +14,7 @@ import pytest
 from consentry.engine import config, policy, record, transitions
 from consentry_build import bundle as bundle_mod
 from consentry_build.devserver import make_server
+from helpers import wait_js, wait_ready
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(os.path.dirname(HERE), "cases")
@@ -103,3 +104,33 @@ def test_case_tables_agree_between_cpython_and_the_bundle(browser, test_build_se
     assert len(actual) == len(expected) > 50
     mismatches = [(e[0], e[1]) for e, a in zip(expected, actual) if e != a]
     assert mismatches == []
+
+
+LAZY_UNTIL_USED = ["consentry.engine.config", "consentry.engine.i18n", "consentry.shell.ui"]
+
+
+def test_lazy_modules_run_only_when_a_page_view_needs_them(browser, test_build_server):
+    """modules.LAZY: the validator only for a page override, the UI only when shown."""
+    def executed():
+        return browser.execute_script("return Consentry.__executed()")
+
+    browser.get(test_build_server.url + "/globals.html")
+    browser.delete_all_cookies()
+    browser.refresh()
+    wait_ready(browser)
+    wait_js(browser, "Consentry.__executed().indexOf('consentry.shell.ui') >= 0",
+            message="the banner of a first visit did not load the UI module")
+    first = executed()
+    assert "consentry.engine.config" not in first and "consentry.engine.i18n" in first
+    browser.execute_script("Consentry.acceptAll()")
+
+    browser.refresh()                                   # returning visitor, valid choice
+    wait_ready(browser)
+    assert [m for m in LAZY_UNTIL_USED if m in executed()] == []
+    browser.execute_script("Consentry.showPreferences()")
+    assert executed()[-2:] == ["consentry.engine.i18n", "consentry.shell.ui"]
+
+    browser.get(test_build_server.url + "/ui-dark.html")  # a page override: validated
+    wait_ready(browser)
+    assert "consentry.engine.config" in executed()
+    browser.delete_all_cookies()

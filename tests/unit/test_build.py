@@ -106,9 +106,22 @@ def test_modules_are_ordered_dependencies_first(tmp_path):
     assert names[0] == "consentry"
 
 
+def test_an_eager_module_may_not_import_names_from_a_lazy_one(tmp_path):
+    root = _sdk(tmp_path, {"__init__.py": "", "v.py": "X = 1\n", "b.py": "from . import v\n"})
+    modules.check_lazy(modules.discover(root), ("consentry.v",))   # the module object is fine
+    (tmp_path / "consentry" / "a.py").write_text("from .v import X\n")
+    with pytest.raises(BuildError) as info:
+        modules.check_lazy(modules.discover(root), ("consentry.v",))
+    assert "a.py:1: imports names from the lazy module 'consentry.v'" in str(info.value)
+    assert "b.py" not in str(info.value)
+    with pytest.raises(BuildError, match="not an SDK module"):
+        modules.check_lazy(modules.discover(root), ("consentry.nothing",))
+
+
 def test_the_sdk_itself_passes_the_import_check():
     mods = modules.discover()
     modules.check_imports(mods)
+    modules.check_lazy(mods)
     assert "consentry.server" not in mods          # CPython only
     assert "consentry.shell.main" in mods
 

@@ -49,6 +49,7 @@ Every language in ``translations`` is complete: missing keys are filled from the
 language (category titles fall back to the category id). See docs/configuration.md.
 """
 
+from .codes import EEA, SIGNALS, canonical_language, canonical_region, cookie_matches  # noqa: F401
 from .util import (
     ALNUM, DIGITS, LOWER, UPPER, as_int, child_path, clip, index_path, is_id, only_chars,
     suggest,
@@ -64,8 +65,6 @@ MAX_LANGUAGES = 100
 MAX_DAYS = 395
 MAX_REVISION = 2147483647
 
-SIGNALS = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
-           "functionality_storage", "personalization_storage", "security_storage"]
 BASES = ["necessary", "legitimate-interest", "consent"]
 LAYOUTS = ["bar", "box", "modal"]
 BAR_POSITIONS = ["top", "bottom"]
@@ -103,10 +102,6 @@ COOKIE_NAME_CHARS = ALNUM + "!#$%&'*+-.^_`|~"
 DOMAIN_CHARS = LOWER + DIGITS + "-."
 PATH_BAD_CHARS = ' ;,"\\'
 
-# EEA = the 27 EU member states (GR also as EL), the EU outermost regions that have their own
-# ISO 3166 codes (French overseas departments, Saint-Martin) + Iceland, Liechtenstein, Norway.
-EEA = ("AT BE BG HR CY CZ DK EE FI FR DE GR EL HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "
-       "GF GP MQ RE YT MF IS LI NO").split(" ")
 
 
 # ---------------------------------------------------------------- issue collection
@@ -338,45 +333,6 @@ def _localized(ctx, v, path):
     return out
 
 
-# ---------------------------------------------------------------- languages and regions
-
-def canonical_language(code):
-    """'EN-gb' -> 'en-GB', 'zh-hant-tw' -> 'zh-Hant-TW'; None when not BCP47-ish
-    ([a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*, at most 35 characters)."""
-    if not isinstance(code, str) or len(code) == 0 or len(code) > 35:
-        return None
-    parts = code.split("-")
-    first = parts[0]
-    if len(first) < 2 or len(first) > 3 or not only_chars(first, LOWER + UPPER):
-        return None
-    out = [first.lower()]
-    for p in parts[1:]:
-        if len(p) < 2 or len(p) > 8 or not only_chars(p, ALNUM):
-            return None
-        if len(p) == 2 and only_chars(p, LOWER + UPPER):
-            out.append(p.upper())
-        elif len(p) == 4 and only_chars(p, LOWER + UPPER):
-            out.append(p[0].upper() + p[1:].lower())
-        else:
-            out.append(p.lower())
-    return "-".join(out)
-
-
-def canonical_region(code):
-    """'fr' -> 'FR', 'eea' -> 'EEA', 'us-ca' -> 'US-CA'; None when not a region code."""
-    if not isinstance(code, str) or len(code) == 0 or len(code) > 6:
-        return None
-    up = code.upper()
-    if up == "EEA":
-        return up
-    if len(up) >= 2 and only_chars(up[0:2], UPPER):
-        if len(up) == 2:
-            return up
-        if up[2] == "-" and len(up) >= 4 and only_chars(up[3:], UPPER + DIGITS):
-            return up
-    return None
-
-
 # ---------------------------------------------------------------- sections
 
 def _cookie(ctx, raw, path):
@@ -581,18 +537,6 @@ def _cookie_entries(ctx, raw, path):
         entry["name"] = literal
         out.append(entry)
     return out
-
-
-def cookie_matches(entry, name):
-    """True when the cookie called ``name`` is covered by the normalised cookie ``entry``."""
-    if not isinstance(entry, dict) or not isinstance(name, str):
-        return False
-    lit = entry.get("name")
-    if not isinstance(lit, str) or lit == "":
-        return False
-    if entry.get("prefix") is True:
-        return name[0:len(lit)] == lit
-    return name == lit
 
 
 def _new_id(ctx, item, p, kind, seen):

@@ -27,7 +27,7 @@ language, ``"*"``, or ``""``.
 with ``values[name]``; unknown placeholders are left as they are. Plain text only.
 """
 
-from .config import canonical_language
+from .codes import canonical_language
 
 RTL = ["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"]
 

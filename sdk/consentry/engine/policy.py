@@ -42,7 +42,7 @@ Rules
 signals: granted when the signal maps to at least one category and every mapped category is on.
 """
 
-from .config import SIGNALS
+from .codes import SIGNALS
 from .record import check
 from .region import resolve
 

@@ -21,7 +21,7 @@ API
 two steps, exported for tests.
 """
 
-from .config import EEA, canonical_region
+from .codes import EEA, canonical_region
 
 # IANA zone -> ISO 3166 code. Small on purpose: the zones that decide between the regions the
 # default configuration names (EEA, GB, CH, US) plus Canada.

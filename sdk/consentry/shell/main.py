@@ -8,11 +8,11 @@ shown. The JS façade wraps the Core methods into the public API (contract §5).
 
 from browser import document, window
 
-from ..engine import config as config_mod
-from ..engine import i18n, policy, record, transitions
+from ..engine import codes, i18n, policy, record, transitions
+from ..engine import config as config_mod    # lazy (modules.LAZY): runs only for an override
 from . import cookies
+from . import ui as ui_mod                   # lazy: runs when something is first shown
 from .gating import Gate
-from .ui import Ui
 
 PREFIX = "[consentry] "
 CHANNEL = "consentry"
@@ -213,7 +213,7 @@ class Core:
             return
         for name in cookies.names():
             for entry in entries:
-                if config_mod.cookie_matches(entry, name):
+                if codes.cookie_matches(entry, name):
                     cookies.expire(name)
                     break
 
@@ -273,7 +273,7 @@ class Core:
             if self.texts is None:
                 self.lang = i18n.pick_language(self.config, self.doc_lang, self.browser_langs)
                 self.texts = i18n.texts(self.config, self.lang)
-            self.ui = Ui(self)
+            self.ui = ui_mod.Ui(self)
         return self.ui
 
     def _show(self, what, arg=None):
