@@ -51,6 +51,25 @@ def test_timezone_table(tz, code):
     assert region.timezone_region(tz) == code
 
 
+@pytest.mark.parametrize("hint", ["FR", "us-ca", " GB ", "EEA", "", "U", "USA", None, 3, "FR\u0000"])
+@pytest.mark.parametrize("detect", [["attribute", "timezone"], ["timezone", "attribute"],
+                                    ["attribute"], ["timezone"], []])
+def test_needs_timezone_says_exactly_when_resolve_reads_the_time_zone(hint, detect):
+    cfg = cfg_with(detect=detect)
+    answers = {json_key(region.resolve(cfg, hint, tz))
+               for tz in [None, "Europe/Paris", "America/Chicago", "Asia/Tokyo"]}
+    assert region.needs_timezone(cfg, hint) == (len(answers) > 1)
+
+
+def json_key(value):
+    return repr(sorted(value.items()))
+
+
+def test_needs_timezone_is_total():
+    assert region.needs_timezone(None, "FR") is False
+    assert region.needs_timezone({"mode": {"detect": "timezone"}}, None) is False
+
+
 def test_timezone_only_when_enabled(cfg):
     assert region.resolve(cfg, None, "America/Chicago")["mode"] == "opt-out"
     off = cfg_with(detect=["attribute"])

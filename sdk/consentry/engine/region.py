@@ -19,6 +19,10 @@ API
 
 ``timezone_region(tz) -> str|None`` and ``classify(config, region) -> mode|None`` are the
 two steps, exported for tests.
+
+``needs_timezone(config, region_hint) -> bool``: whether ``resolve`` would look at the time
+zone. Reading it costs the browser a cold ICU time-zone lookup (tens of ms on a first visit),
+so the shell asks first: a page that sets a valid region attribute never pays it.
 """
 
 from .codes import EEA, canonical_region
@@ -106,20 +110,35 @@ def _default_mode(config):
     return "opt-in"
 
 
-def resolve(config, region_hint, timezone=None):
-    """{"mode", "region", "source"} for this page view. Total."""
+def _detect(config):
     try:
         detect = config["mode"]["detect"]
-        if not isinstance(detect, list):
-            detect = []
     except Exception:
-        return {"mode": "opt-in", "region": None, "source": "default"}
-    region = None
-    source = "default"
+        return None
+    return detect if isinstance(detect, list) else []
+
+
+def _hint_region(detect, region_hint):
     if "attribute" in detect and isinstance(region_hint, str):
-        region = canonical_region(region_hint.strip(" \t\r\n"))
-        if region is not None:
-            source = "attribute"
+        return canonical_region(region_hint.strip(" \t\r\n"))
+    return None
+
+
+def needs_timezone(config, region_hint):
+    """True when resolve(config, region_hint, tz) depends on tz. Total."""
+    detect = _detect(config)
+    return detect is not None and "timezone" in detect and _hint_region(detect, region_hint) is None
+
+
+def resolve(config, region_hint, timezone=None):
+    """{"mode", "region", "source"} for this page view. Total."""
+    detect = _detect(config)
+    if detect is None:
+        return {"mode": "opt-in", "region": None, "source": "default"}
+    source = "default"
+    region = _hint_region(detect, region_hint)
+    if region is not None:
+        source = "attribute"
     if region is None and "timezone" in detect:
         region = timezone_region(timezone)
         if region is not None:

@@ -8,7 +8,7 @@ shown. The JS façade wraps the Core methods into the public API (contract §5).
 
 from browser import document, window
 
-from ..engine import codes, i18n, policy, record, transitions
+from ..engine import codes, i18n, policy, record, region, transitions
 from ..engine import config as config_mod    # lazy (modules.LAZY): runs only for an override
 from . import cookies
 from . import ui as ui_mod                   # lazy: runs when something is first shown
@@ -39,7 +39,7 @@ class Core:
         self.gpc = getattr(window.navigator, "globalPrivacyControl", None) is True
         self.region_hint = document.documentElement.getAttribute("data-consentry-region")
         self.timezone = None
-        if "timezone" in cfg["mode"]["detect"]:
+        if region.needs_timezone(cfg, self.region_hint):
             try:
                 self.timezone = window.Intl.DateTimeFormat().resolvedOptions().timeZone
             except Exception:
