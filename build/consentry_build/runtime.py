@@ -62,6 +62,13 @@ SPANS = [
      "func.apply(null,args)}catch(err){$B.handle_error(err)}}}\n$B.tasks=[]\n"
      "$B.has_indexedDB=self.indexedDB !==undefined})(__BRYTHON__);",
      "$B.tasks=[]\n$B.has_indexedDB=false})(__BRYTHON__);"),
+    # browser.html: one class per HTML tag (~120), built at every start-up. The build refuses
+    # `browser.html` in SDK code (its tag constructors are HTML sinks), so it stays empty.
+    ("browser.html tags", "modules['browser.html']=(function($B){var _b_=$B.builtins\n"
+     "var TagSum=$B.TagSum",
+     "html.attribute_mapper=function(attr){return attr.replace(/_/g,'-')}\nreturn html})"
+     "(__BRYTHON__)",
+     "modules['browser.html']={}"),
     # The io module's classes (files, buffers, text wrappers) behind open(): a web page has no
     # files, and building the classes costs start-up time. Only is_buffer is used elsewhere.
     ("io classes", '(function($B){"use strict";\nvar _b_=$B.builtins\nfunction make_lines(self){',

@@ -42,7 +42,8 @@ def test_runtime_has_no_eval_call_and_no_auto_start():
     assert "var __BRYTHON__={}" in text
     assert "// >>> brython compiler chain" not in text
     assert "$B.tokenizer=function(){$B.$no_eval()}" in text    # runtime.SPANS applied
-    assert "pattern_match" not in text and "idb_load" not in text
+    assert "pattern_match" not in text and "idb_load" not in text and "makeTagClass" not in text
+    assert "localStorage" not in text and "tz_name" not in text     # start-up costs patched out
     assert "$B.$TimSort=function(array,compare){array.sort(compare)}" in text
 
 
