@@ -4,8 +4,8 @@ Layout of the output (everything inside one function, so the page gains no globa
 ones the façade sets on purpose):
 
     (function(){
-      function __consentryRuntime(){ "use strict"; <patched brython.js>; return __BRYTHON__ }
-      function __consentryModules(){ return [[name, is_package, file, function($B){<js>}], ...] }
+      var __consentryRuntime=(function(){ "use strict"; <patched brython.js>; return __BRYTHON__ });
+      var __consentryModules=(function(){ return [[name, is_package, file, function($B){<js>}, lazy], ...] });
       <loader.js>      // defines __consentryStart(host)
       <facade.js>      // window.Consentry, consentryQueue; calls __consentryStart
     })();
@@ -61,7 +61,7 @@ def _module_table(ordered, translator, production):
             json.dumps(mod.name), "true" if mod.is_package else "false",
             json.dumps(mod.filename), js, "true" if mod.name in modlib.LAZY else "false"))
     table = "function __consentryModules(){return [\n" + ",\n".join(parts) + "]}\n"
-    return minify.terser(table) if production else table
+    return _eager(minify.terser(table) if production else table, "__consentryModules")
 
 
 def _small(js, production):
@@ -85,10 +85,25 @@ TEST_HOOK = """api.__engine = function (mod, fn, argsJson) {
     api.__executed = function () { return started.executed.slice(); };"""
 
 
+def _eager(text, name):
+    """``function NAME(){...}`` -> ``var NAME=(function(){...});``.
+
+    V8 compiles a parenthesised function expression eagerly, during the streaming compile on a
+    background thread, while a function declaration is only pre-parsed there and compiled on
+    the main thread when first called. Both functions run at start-up, so that compile belongs
+    off the main thread (measured: first-visit script 263 -> 221 ms, banner 463 -> 441 ms).
+    """
+    text = text.strip()
+    head = "function " + name + "(){"
+    if not text.startswith(head) or not text.endswith("}"):
+        raise BuildError(f"{name}: unexpected shape after minification")
+    return "var " + name + "=(function(){" + text[len(head):] + ");\n"
+
+
 def _runtime_function(production):
     text = ("function __consentryRuntime(){\"use strict\";\n" + runtime.build_runtime() +
             "\nreturn __BRYTHON__}\n")
-    return minify.terser(text) + "\n" if production else text
+    return _eager(minify.terser(text) if production else text, "__consentryRuntime")
 
 
 def runtime_only_script():

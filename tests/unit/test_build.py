@@ -145,6 +145,10 @@ def test_build_is_reproducible_and_reports_sizes(tmp_path):
     assert info == m2["files"]["consentry.js"]
     assert info["integrity"].startswith("sha384-")
     assert info["raw"] > info["gzip"] > 0 and info["brotli"] > 0
+    text = (out1 / "consentry.js").read_text()
+    # both start-up functions are parenthesised expressions: V8 compiles them off the main thread
+    assert "var __consentryRuntime=(function(){" in text
+    assert "var __consentryModules=(function(){" in text
     if m1["minifier"]:                      # the shipped (minified) bundle keeps its budget
         assert info["gzip"] <= bundle.SIZE_BUDGET_GZIP, info
         assert m1["budget"]["withinBudget"] is True
