@@ -1,7 +1,8 @@
 // AOT loader: create every SDK module, run their pre-translated code in the build's
-// topological order (lazy modules on first use, see deferred()), then start the shell. Brython's import machinery then finds every module
-// in $B.imported, so no finder, XHR or code evaluation ever runs. Generated code reads the
-// runtime from the bundle-scoped variable __BRYTHON__ (never from a global).
+// topological order (lazy modules on first use, see deferred()), then start the shell.
+// Brython's import machinery then finds every module in $B.imported, so no finder, XHR or
+// code evaluation ever runs. Generated code reads the runtime from the bundle-scoped variable
+// __BRYTHON__ (never from a global).
 function __consentryStart(host) {
   function parentOf(name) { var at = name.lastIndexOf('.'); return at < 0 ? '' : name.slice(0, at); }
   var $B = __BRYTHON__ = __consentryRuntime();
