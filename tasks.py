@@ -12,7 +12,7 @@ DIST = os.path.join(ROOT, "dist")
 
 @task(help={"config": "site configuration JSON merged over the built-in one",
             "out": "output folder (default: dist)",
-            "no_minify": "skip esbuild (readable output for debugging)"})
+            "no_minify": "skip terser (readable output for debugging)"})
 def build(c, config=None, out=DIST, no_minify=False):
     """Build dist/consentry.js (+ .d.ts, manifest.json)."""
     from consentry_build.bundle import build as build_bundle

@@ -1,6 +1,6 @@
 """`consentry build` and `consentry validate`: the build for users who do not use Invoke.
 
-The Invoke tasks in tasks.py call these same functions.
+The Invoke tasks in tasks.py call these same functions; ``consentry.cli`` registers them.
 """
 
 import argparse
@@ -30,25 +30,25 @@ def cmd_validate(args):
     return 0
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="consentry", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+def _guarded(func):
+    """Build errors are the user's input problems: one line on stderr, exit status 1."""
+    def run(args):
+        try:
+            return func(args)
+        except BuildError as exc:
+            print(f"consentry: {exc}", file=sys.stderr)
+            return 1
+    return run
+
+
+def register(sub):
+    """Add `build` and `validate` to the `consentry` command (see consentry.cli)."""
     p_build = sub.add_parser("build", help="build dist/consentry.js")
     p_build.add_argument("--config", help="site configuration (JSON), merged over the built-in one")
     p_build.add_argument("-o", "--out", default="dist", help="output folder (default: dist)")
     p_build.add_argument("--no-minify", action="store_true",
-                         help="skip esbuild (readable output for debugging)")
-    p_build.set_defaults(func=cmd_build)
+                         help="skip terser (readable output for debugging)")
+    p_build.set_defaults(func=_guarded(cmd_build))
     p_val = sub.add_parser("validate", help="check a site configuration")
     p_val.add_argument("config", help="site configuration (JSON)")
-    p_val.set_defaults(func=cmd_validate)
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except BuildError as exc:
-        print(f"consentry: {exc}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    p_val.set_defaults(func=_guarded(cmd_validate))

@@ -3,3 +3,5 @@
 ``consentry.engine`` is the functional core (runs in CPython and in the bundle);
 ``consentry.shell`` is the thin browser layer; ``consentry.server`` reads the cookie server-side.
 """
+
+__version__ = "0.1.0"
