@@ -11,8 +11,16 @@ import os
 from .errors import BuildError
 
 PACKAGE = "consentry"
-# Modules that run only in CPython (they may use the standard library).
-CPYTHON_ONLY = {"consentry.server"}
+# The only parts of the package compiled into the bundle: the package itself, the functional core
+# and the browser shell. Everything else (the server reader, the CLI, framework integrations, the
+# consent log, the scanner) runs only in CPython and may use the standard library.
+BUNDLED_PACKAGES = ("consentry.engine", "consentry.shell")
+
+
+def is_bundled(name):
+    """True for the modules the browser runs: ``consentry`` and the packages above."""
+    return name == PACKAGE or any(name == p or name.startswith(p + ".") for p in BUNDLED_PACKAGES)
+
 # What shell modules may import from Brython's built-in modules. browser.html is left out on
 # purpose: its tag constructors treat a string argument as HTML.
 BROWSER_IMPORTS = {"browser": {"window", "document", "console"}, "javascript": None}
@@ -75,7 +83,7 @@ def discover(root=None):
                 continue
             is_package = fn == "__init__.py"
             name = rel if is_package else f"{rel}.{fn[:-3]}"
-            if name in CPYTHON_ONLY:
+            if not is_bundled(name):
                 continue
             path = os.path.join(dirpath, fn)
             with open(path, encoding="utf-8") as f:

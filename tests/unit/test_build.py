@@ -89,9 +89,15 @@ def test_engine_modules_may_not_import_the_browser(tmp_path):
         modules.check_imports(modules.discover(root))
 
 
+def test_only_the_package_engine_and_shell_are_bundled(tmp_path):
+    root = _sdk(tmp_path, {"__init__.py": "", "engine/__init__.py": "", "shell/__init__.py": "",
+                           "cli.py": "import argparse\n", "log/__init__.py": "import sqlite3\n"})
+    assert sorted(modules.discover(root)) == ["consentry", "consentry.engine", "consentry.shell"]
+
+
 def test_import_cycles_are_rejected(tmp_path):
-    root = _sdk(tmp_path, {"__init__.py": "", "a.py": "from . import b\n",
-                           "b.py": "from . import a\n"})
+    root = _sdk(tmp_path, {"__init__.py": "", "shell/__init__.py": "", "shell/a.py": "from . import b\n",
+                           "shell/b.py": "from . import a\n"})
     mods = modules.discover(root)
     modules.check_imports(mods)
     with pytest.raises(BuildError, match="import cycle"):
@@ -99,21 +105,23 @@ def test_import_cycles_are_rejected(tmp_path):
 
 
 def test_modules_are_ordered_dependencies_first(tmp_path):
-    root = _sdk(tmp_path, {"__init__.py": "", "z.py": "", "a.py": "from .z import *\n"})
+    root = _sdk(tmp_path, {"__init__.py": "", "shell/__init__.py": "", "shell/z.py": "",
+                           "shell/a.py": "from .z import *\n"})
     mods = modules.discover(root)
     modules.check_imports(mods)
     names = [m.name for m in modules.ordered(mods)]
-    assert names.index("consentry.z") < names.index("consentry.a")
+    assert names.index("consentry.shell.z") < names.index("consentry.shell.a")
     assert names[0] == "consentry"
 
 
 def test_an_eager_module_may_not_import_names_from_a_lazy_one(tmp_path):
-    root = _sdk(tmp_path, {"__init__.py": "", "v.py": "X = 1\n", "b.py": "from . import v\n"})
-    modules.check_lazy(modules.discover(root), ("consentry.v",))   # the module object is fine
-    (tmp_path / "consentry" / "a.py").write_text("from .v import X\n")
+    root = _sdk(tmp_path, {"__init__.py": "", "shell/__init__.py": "", "shell/v.py": "X = 1\n",
+                           "shell/b.py": "from . import v\n"})
+    modules.check_lazy(modules.discover(root), ("consentry.shell.v",))   # the module object is fine
+    (tmp_path / "consentry" / "shell" / "a.py").write_text("from .v import X\n")
     with pytest.raises(BuildError) as info:
-        modules.check_lazy(modules.discover(root), ("consentry.v",))
-    assert "a.py:1: imports names from the lazy module 'consentry.v'" in str(info.value)
+        modules.check_lazy(modules.discover(root), ("consentry.shell.v",))
+    assert "a.py:1: imports names from the lazy module 'consentry.shell.v'" in str(info.value)
     assert "b.py" not in str(info.value)
     with pytest.raises(BuildError, match="not an SDK module"):
         modules.check_lazy(modules.discover(root), ("consentry.nothing",))
