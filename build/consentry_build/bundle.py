@@ -1,17 +1,22 @@
-"""Assemble dist/consentry.js: runtime + AOT modules + loader + façade + config + CSS, in one scope.
+"""Assemble the two files of a build: dist/consentry.js (the first stage) and the SDK file.
 
-Layout of the output (everything inside one function, so the page gains no globals but the
-ones the façade sets on purpose):
+``consentry.js`` (stage 1, no runtime; one scope, no globals but the API's)::
+
+    (function(){ <engine + gating compiled by PScript: var __consentryEngine = ...>
+                 <stage1.js: built-ins, Consent Mode default, decision, gate, API, loads stage 2> })();
+
+``consentry-sdk.<hash>.js`` (stage 2, loaded by stage 1 from the same folder with integrity)::
 
     (function(){
       var __consentryRuntime=(function(){ "use strict"; <patched brython.js>; return __BRYTHON__ });
       var __consentryModules=(function(){ return [[name, is_package, file, function($B){<js>}, lazy], ...] });
-      <loader.js>      // defines __consentryStart(host)
-      <facade.js>      // window.Consentry, consentryQueue; calls __consentryStart
+      <loader.js>      // defines __consentryStart(host, data)
+      <stage2.js>      // hands __consentryStart to the first stage (Consentry.__attach)
     })();
 
+``single_file=True`` writes both in one consentry.js (the first stage then loads nothing).
 Generated module code runs in sloppy mode, exactly as Brython's own ``new Function`` would run
-it; only the runtime and the façade are strict.
+it; the runtime and the hand-written parts are strict.
 """
 
 import base64
@@ -25,7 +30,7 @@ import time
 import brotli
 import jsmin
 
-from . import minify
+from . import fastpath, minify
 from . import modules as modlib
 from . import runtime
 from .errors import BuildError
@@ -33,7 +38,9 @@ from .translator import Translator
 
 VERSION = "0.1.0"
 HERE = os.path.dirname(os.path.abspath(__file__))
-SIZE_BUDGET_GZIP = 220_000          # issue 6: "≤ 220 KB gzip" (KB = 1000 B, the stricter reading)
+SIZE_BUDGET_GZIP = 220_000          # the SDK file: "≤ 220 KB gzip" (KB = 1000 B, the stricter reading)
+STAGE1_BUDGET_GZIP = 10_000         # consentry.js, what a page waits for before its first tag
+STAGE1 = "consentry.js"
 
 
 def _read(name):
@@ -76,13 +83,28 @@ def _js_literal(value):
 
 
 # Test builds only (tests/browser/test_parity.py): call an engine function with JSON arguments
-# inside the compiled bundle, so the same case tables run in both runtimes. Never in dist/.
-TEST_HOOK = """api.__engine = function (mod, fn, argsJson) {
-      var f = $B.$getattr($B.imported['consentry.engine.' + mod], fn);
-      var args = JSON.parse(argsJson).map(function (x) { return $B.structuredclone2pyobj(x); });
-      return JSON.stringify($B.pyobj2structuredclone($B.$call.apply(null, [f].concat(args))));
-    };
-    api.__executed = function () { return started.executed.slice(); };"""
+# inside the Brython SDK (__engine) or the first stage (__fast), so the same case tables run in
+# every runtime; list the SDK modules that ran (__executed). Never in dist/.
+TEST_HOOK_SDK = """function (api, started) {
+      var $B = started.$B;
+      api.__engine = function (mod, fn, argsJson) {
+        var f = $B.$getattr($B.imported['consentry.engine.' + mod], fn);
+        var args = JSON.parse(argsJson).map(function (x) { return $B.structuredclone2pyobj(x); });
+        return JSON.stringify($B.pyobj2structuredclone($B.$call.apply(null, [f].concat(args))));
+      };
+      api.__executed = function () { return started.executed.slice(); };
+    }"""
+TEST_HOOK_STAGE1 = """Object.defineProperty(api, '__fast', {value: function (fn, argsJson) {
+    return JSON.stringify(E[fn].apply(null, JSON.parse(argsJson)));
+  }});"""
+
+
+def _fill(text, what, values):
+    for marker, value in values:
+        if text.count(marker) != 1:
+            raise BuildError(f"{what}: placeholder {marker} not found exactly once")
+        text = text.replace(marker, value)
+    return text
 
 
 def _eager(text, name):
@@ -116,33 +138,52 @@ def runtime_only_script():
             "__consentryRuntime();\n})();\n")
 
 
-def assemble(config, css, test_hooks=False, production=True):
-    """The bundle's text. Production builds drop per-statement line tracking and go through
-    terser (runtime, modules and façade separately, each cached by content)."""
+def _header(what):
+    return (f"/*! Consentry {VERSION} ({what}) | MIT | "
+            + (f"includes Brython {runtime.BRYTHON_VERSION} (BSD-3-Clause, brython.info) " if what == "SDK" else "")
+            + "*/\n")
+
+
+def assemble_sdk(config, css, test_hooks=False, production=True):
+    """The SDK file (stage 2): runtime, AOT modules, loader and the hand-over to stage 1."""
     mods = modlib.discover()
     modlib.check_imports(mods)
     modlib.check_lazy(mods)
     order = modlib.ordered(mods)
     translator = Translator()
-    facade = _read("facade.js")
     if production:
         css = minify.css(css)
-    for marker, value in (("/*@CONFIG@*/null", _js_literal(config)),
-                          ("/*@CSS@*/''", _js_literal(css)),
-                          ("/*@TESTHOOK@*/", TEST_HOOK if test_hooks else ""),
-                          ("/*@VERSION@*/''", _js_literal(VERSION))):
-        if facade.count(marker) != 1:
-            raise BuildError(f"façade placeholder {marker} not found exactly once")
-        facade = facade.replace(marker, value)
-    header = (f"/*! Consentry {VERSION} | MIT | includes Brython {runtime.BRYTHON_VERSION} "
-              "(BSD-3-Clause, brython.info) */\n")
+    tail = _fill(_read("stage2.js"), "stage2.js", (
+        ("/*@CONFIG@*/null", _js_literal(config)),
+        ("/*@CSS@*/''", _js_literal(css)),
+        ("/*@VERSION@*/''", _js_literal(VERSION)),
+        ("/*@TESTHOOK2@*/null", TEST_HOOK_SDK if test_hooks else "null")))
     body = (
         "(function(){\nvar __BRYTHON__;\n" + _runtime_function(production) +
         _module_table(order, translator, production) +
-        _small(_read("loader.js") + facade, production) + "\n"
+        _small(_read("loader.js") + tail, production) + "\n"
         "})();\n"
     )
-    return header + body, [m.name for m in order]
+    return _header("SDK") + body, [m.name for m in order]
+
+
+def assemble_stage1(config, sdk_file, test_hooks=False, production=True):
+    """consentry.js: the compiled engine and gating, and the hand-written first stage.
+
+    ``sdk_file`` is ``{"src", "integrity"}`` of the SDK file, or None when it follows in the
+    same file (--single-file).
+    """
+    shell = _fill(_read("stage1.js"), "stage1.js", (
+        ("/*@STAGE2@*/null", _js_literal(sdk_file)),
+        ("/*@DECISION_CONFIG@*/null", _js_literal(fastpath.decision_config(config["config"]))),
+        ("/*@TESTHOOK1@*/", TEST_HOOK_STAGE1 if test_hooks else "")))
+    js = "(function(){\n" + fastpath.compile_engine() + shell + "})();\n"
+    return _header("first stage") + (minify.terser(js) if production else js) + "\n"
+
+
+def sdk_name(data):
+    """consentry-sdk.<content hash>.js: a new name for new content, so it can be cached forever."""
+    return "consentry-sdk." + hashlib.sha256(data).hexdigest()[:12] + ".js"
 
 
 def sizes(data):
@@ -157,8 +198,25 @@ def sri(data):
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
 
 
-def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minified=True):
-    """Build dist/consentry.js, .d.ts and manifest.json; return the manifest."""
+def _write(out_dir, name, data):
+    with open(os.path.join(out_dir, name), "wb") as f:
+        f.write(data)
+    with open(os.path.join(out_dir, name + ".gz"), "wb") as f:
+        f.write(gzip.compress(data, compresslevel=9, mtime=0))
+    with open(os.path.join(out_dir, name + ".br"), "wb") as f:
+        f.write(brotli.compress(data, quality=11))
+    return dict(sizes(data), integrity=sri(data))
+
+
+def _remove_stale_sdk_files(out_dir, keep):
+    for name in os.listdir(out_dir):
+        if name.startswith("consentry-sdk.") and not name.startswith(keep):
+            os.remove(os.path.join(out_dir, name))
+
+
+def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minified=True,
+          single_file=False):
+    """Build dist/consentry.js (+ the SDK file), .d.ts and manifest.json; return the manifest."""
     from .config_input import load_site_config  # imports the engine, which CPython runs too
 
     started = time.perf_counter()
@@ -166,35 +224,50 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
     if minified and minify.terser_bundle() is None:
         log("warning: terser unavailable (npm is needed once); consentry.js is not minified")
         minified = False
-    js, module_names = assemble(config, _css(), test_hooks, minified)
-    data = js.encode("utf-8")
+    sdk_js, module_names = assemble_sdk(config, _css(), test_hooks, minified)
+    sdk_data = sdk_js.encode("utf-8")
     os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, "consentry.js"), "wb") as f:
-        f.write(data)
-    with open(os.path.join(out_dir, "consentry.js.gz"), "wb") as f:
-        f.write(gzip.compress(data, compresslevel=9, mtime=0))
-    with open(os.path.join(out_dir, "consentry.js.br"), "wb") as f:
-        f.write(brotli.compress(data, quality=11))
+    files = {}
+    if single_file:
+        data = (assemble_stage1(config, None, test_hooks, minified) + sdk_js).encode("utf-8")
+        _remove_stale_sdk_files(out_dir, "\0")
+        sdk = None
+    else:
+        sdk = sdk_name(sdk_data)
+        files[sdk] = _write(out_dir, sdk, sdk_data)
+        _remove_stale_sdk_files(out_dir, sdk)
+        data = assemble_stage1(config, {"src": sdk, "integrity": files[sdk]["integrity"]},
+                               test_hooks, minified).encode("utf-8")
+    files[STAGE1] = _write(out_dir, STAGE1, data)
     shutil.copyfile(os.path.join(HERE, "consentry.d.ts"), os.path.join(out_dir, "consentry.d.ts"))
-    size = sizes(data)
+    sdk_size = files[sdk] if sdk else files[STAGE1]
+    stage1_size = files[STAGE1]
     manifest = {
         "name": "consentry",
         "version": VERSION,
         "brython": runtime.BRYTHON_VERSION,
-        "files": {"consentry.js": dict(size, integrity=sri(data))},
+        "pscript": fastpath.PSCRIPT_VERSION,
+        "files": files,
+        "sdk": sdk,
         "modules": module_names,
         "minifier": f"terser {minify.TERSER_VERSION}" if minified else None,
         "config": "built-in" if config_path is None else os.path.basename(config_path),
-        "budget": {"gzip": SIZE_BUDGET_GZIP, "withinBudget": size["gzip"] <= SIZE_BUDGET_GZIP},
+        "budget": {"gzip": SIZE_BUDGET_GZIP, "withinBudget": sdk_size["gzip"] <= SIZE_BUDGET_GZIP,
+                   "firstStageGzip": STAGE1_BUDGET_GZIP,
+                   "firstStageWithinBudget": single_file or stage1_size["gzip"] <= STAGE1_BUDGET_GZIP},
     }
     with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")
     elapsed = time.perf_counter() - started
-    log(f"consentry.js: {size['raw']:,} bytes raw, {size['gzip']:,} gzip, "
-        f"{size['brotli']:,} brotli ({len(module_names)} modules) in {elapsed:.1f}s")
-    log(f"integrity: {manifest['files']['consentry.js']['integrity']}")
-    if size["gzip"] > SIZE_BUDGET_GZIP:
-        log(f"warning: consentry.js is {size['gzip']:,} bytes gzip, over the "
+    for name, size in sorted(files.items()):
+        log(f"{name}: {size['raw']:,} bytes raw, {size['gzip']:,} gzip, {size['brotli']:,} brotli")
+    log(f"{len(module_names)} SDK modules, built in {elapsed:.1f}s")
+    log(f'<script src="/{STAGE1}" integrity="{stage1_size["integrity"]}"></script>')
+    if sdk_size["gzip"] > SIZE_BUDGET_GZIP:
+        log(f"warning: the SDK is {sdk_size['gzip']:,} bytes gzip, over the "
             f"{SIZE_BUDGET_GZIP:,}-byte budget (see docs/performance.md)")
+    if not single_file and stage1_size["gzip"] > STAGE1_BUDGET_GZIP:
+        log(f"warning: consentry.js is {stage1_size['gzip']:,} bytes gzip, over the "
+            f"{STAGE1_BUDGET_GZIP:,}-byte budget of the first stage")
     return manifest

@@ -61,8 +61,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 __all__ = ["Request", "DevServer", "make_server", "serve_forever", "valid_region", "GPC_SCRIPT_PATH"]
 
-#: Files served from the dist directory instead of the site root.
+#: Files served from the dist directory instead of the site root (and the SDK file, whose name
+#: carries its content hash: see is_dist_file).
 DIST_FILES = {"/consentry.js", "/consentry.d.ts", "/manifest.json"}
+_SDK_FILE = re.compile(r"^/consentry-sdk\.[0-9a-f]{12}\.js$")
+
+
+def is_dist_file(path: str) -> bool:
+    return path in DIST_FILES or _SDK_FILE.match(path) is not None
 
 #: Served by the server itself so every site root (demo or test pages) can simulate GPC.
 GPC_SCRIPT_PATH = "/qa/gpc-on.js"
@@ -189,7 +195,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return 204, {}, b""
         if req.path == GPC_SCRIPT_PATH:
             return 200, {"Content-Type": _TYPES[".js"]}, GPC_SCRIPT
-        if req.path in DIST_FILES:
+        if is_dist_file(req.path):
             file = self.server.dist_dir / req.path.lstrip("/")
             if not file.is_file():
                 msg = "%s is missing: run `invoke build` (or `consentry build`) first.\n" % file

@@ -1,5 +1,7 @@
 """The engine compiled a second way: plain JavaScript with no runtime, for the first stage.
 
+Also compiled here: the gating engine (sdk/consentry/stage1/gating.py), which only this stage runs.
+
 A returning visitor's decision is ``record.read`` + ``policy.decide`` + ``policy.consent_mode``:
 small, pure Python. PScript (pinned exactly) translates those modules to plain JS, so the first
 stage decides with the SAME source the Brython SDK and CPython run, with no runtime in front.
@@ -25,10 +27,14 @@ from . import modules as modlib
 from .errors import BuildError
 
 PSCRIPT_VERSION = "0.8.1"
-# Dependency order; each module only uses names of the modules before it.
-ENGINE_MODULES = ("util", "codes", "record", "region", "policy")
-# The functions the first stage calls (the whole engine stays internal to one closure).
-EXPORTS = ("read", "decode", "decide", "consent_mode", "allowed", "needs_timezone")
+# Dependency order; each module only uses names of the modules before it. The engine's decision
+# modules, then the gating engine (sdk/consentry/stage1/gating.py), which calls policy.allowed.
+MODULES = ("engine/util", "engine/codes", "engine/record", "engine/region", "engine/policy",
+           "stage1/gating")
+# The functions the first stage calls (everything else stays internal to one closure).
+EXPORTS = ("read", "decode", "decide", "consent_mode", "allowed", "needs_timezone",
+           "new_gate", "gate_watch", "gate_scan", "gate_apply", "gate_set_state",
+           "gate_set_embed_hooks", "gate_refused", "gate_revived", "gate_allow_once", "safe_url")
 
 TRAPS = {
     "import": "an import other than `from .module import name` (modules are joined into one scope)",
@@ -66,14 +72,13 @@ def _pscript():
     return pscript
 
 
-def engine_sources(root=None):
-    """[(filename, source)] of the compiled modules, in ENGINE_MODULES order."""
-    base = os.path.join(root or modlib.sdk_root(), modlib.PACKAGE, "engine")
+def sources(root=None):
+    """[(filename, source)] of the compiled modules, in MODULES order."""
+    base = os.path.join(root or modlib.sdk_root(), modlib.PACKAGE)
     out = []
-    for name in ENGINE_MODULES:
-        path = os.path.join(base, name + ".py")
-        with open(path, encoding="utf-8") as f:
-            out.append(("consentry/engine/" + name + ".py", f.read()))
+    for name in MODULES:
+        with open(os.path.join(base, *name.split("/")) + ".py", encoding="utf-8") as f:
+            out.append((modlib.PACKAGE + "/" + name + ".py", f.read()))
     return out
 
 
@@ -317,11 +322,23 @@ def _patched_helpers(pscript, functions, methods):
 def compile_engine(root=None):
     """JS text defining ``var __consentryEngine = {read, decode, decide, ...}`` (unminified)."""
     pscript = _pscript()
-    sources = engine_sources(root)
-    check_portable(sources)
-    parser = _parser_class(pscript)(_joined(sources), "consentry/engine", inline_stdlib=False)
+    found = sources(root)
+    check_portable(found)
+    parser = _parser_class(pscript)(_joined(found), "consentry/stage1", inline_stdlib=False)
     code = parser.dump()
     helpers = _patched_helpers(pscript, parser._std_functions, parser._std_methods)
     exports = ", ".join(f"{name}: {name}" for name in EXPORTS)
     return ("var __consentryEngine = (function () {\n'use strict';\n" + PRELUDE + helpers + "\n"
             + code + "\nreturn {" + exports + "};\n})();\n")
+
+
+def decision_config(config):
+    """The fields of a normalised configuration that the first stage's decision and Consent Mode
+    read; texts, UI and cookie declarations stay in the SDK file. Same decisions as the whole
+    configuration (tests/unit/test_fastpath.py checks it on every case table)."""
+    cats = []
+    for cat in config["categories"]:
+        cats.append({"id": cat["id"], "basis": cat["basis"], "saleOrShare": cat["saleOrShare"],
+                     "services": [{"id": svc["id"]} for svc in cat["services"]]})
+    return {"revision": config["revision"], "cookie": config["cookie"], "mode": config["mode"],
+            "gpc": config["gpc"], "categories": cats, "consentMode": config["consentMode"]}

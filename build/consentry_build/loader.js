@@ -2,8 +2,9 @@
 // topological order (lazy modules on first use, see deferred()), then start the shell.
 // Brython's import machinery then finds every module in $B.imported, so no finder, XHR or
 // code evaluation ever runs. Generated code reads the runtime from the bundle-scoped variable
-// __BRYTHON__ (never from a global).
-function __consentryStart(host) {
+// __BRYTHON__ (never from a global). `host` comes from the first stage (stage1.js); `data` is
+// this file's built-in configuration, CSS and version.
+function __consentryStart(host, data) {
   function parentOf(name) { var at = name.lastIndexOf('.'); return at < 0 ? '' : name.slice(0, at); }
   var $B = __BRYTHON__ = __consentryRuntime();
   var _b_ = $B.builtins;
@@ -65,21 +66,13 @@ function __consentryStart(host) {
     try { return $B.structuredclone2pyobj(ownKeysOnly(JSON.parse(String(text)))); } catch (e) { return _b_.None; }
   };
   host.to_json = function (value) { return JSON.stringify($B.pyobj2structuredclone(value)); };
-  // The one DOM sink of gating (contract §2: revived scripts). Under Trusted Types it goes
-  // through a pass-through policy named 'consentry' (the code comes from the page's own markup);
-  // a page whose CSP does not allow that name refuses it, and the SDK warns once.
-  var policy = null;
-  host.load_script = function (script, src, code) {
-    if (policy === null) {
-      policy = false;
-      if (window.trustedTypes && window.trustedTypes.createPolicy) {
-        policy = window.trustedTypes.createPolicy('consentry', {
-          createScriptURL: function (u) { return u; }, createScript: function (s) { return s; }});
-      }
-    }
-    if (src) { script.src = policy ? policy.createScriptURL(src) : src; }
-    else { script.text = policy ? policy.createScript(code) : code; }
+  // Every state the SDK computes goes to the first stage's gate as plain JS values.
+  host.set_state = function (known, state) {
+    host.gate_state($B.pyobj2structuredclone(known), $B.pyobj2structuredclone(state));
   };
+  host.builtinConfig = data.config;
+  host.css = data.css;
+  host.version = data.version;
   // A new consent id: 16 random bytes (crypto.getRandomValues, never Math.random) as base64url.
   // Here rather than in Python because it sits on the click path of a first choice.
   var ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

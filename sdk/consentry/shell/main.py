@@ -1,9 +1,12 @@
 """Start-up and the API core: feed the engine its inputs, carry out its decisions.
 
-Called synchronously by the bundle's loader while the <script> executes in <head>: reads the
-cookie, region hint, GPC and language, asks the engine for the state, pushes the Consent Mode
-default (and update), and starts gating. The UI is built lazily, only when something must be
-shown. The JS façade wraps the Core methods into the public API (contract §5).
+Started by the first stage (dist/consentry.js) when it attaches the SDK: reads the cookie,
+region hint, GPC and language, asks the engine for the state, and hands every state to the
+first stage's gate (the one gating engine, compiled without a runtime; ``host.set_state``).
+The first stage already pushed the Consent Mode default (and update) for the built-in
+configuration; after a page override it pushed a fail-closed default, so the SDK sends the
+update. The UI is built lazily, only when something must be shown. The first stage wraps the
+Core methods into the public API (contract §5).
 """
 
 from browser import document, window
@@ -12,7 +15,6 @@ from ..engine import codes, i18n, policy, record, region, transitions
 from ..engine import config as config_mod    # lazy (modules.LAZY): runs only for an override
 from . import cookies
 from . import ui as ui_mod                   # lazy: runs when something is first shown
-from .gating import Gate
 
 PREFIX = "[consentry] "
 CHANNEL = "consentry"
@@ -59,12 +61,11 @@ class Core:
         self.cookie_string = cookies.read_all()
         self.state = self._compute()
         self.revision_changed = self.state["reason"] == "revision"
-        self._consent_mode("default")
-        if self.state["record"] is not None:
+        if not host.decided:
             self._consent_mode("update")
-        self.gate = Gate(self._allowed, self._refused, [c["id"] for c in cfg["categories"]],
-                         self._blocked_embed, self._revived_embed, _warn, host.load_script)
-        self.gate.watch()
+        self.known = [c["id"] for c in cfg["categories"]]
+        host.gate_embed_hooks(self._blocked_embed, self._revived_embed)
+        host.set_state(self.known, self.state)
         document.addEventListener("click", self._clicked, True)
         window.addEventListener("pageshow", self._pageshow)
         window.addEventListener("pagehide", self._pagehide)
@@ -111,12 +112,6 @@ class Core:
                              reason, True)
 
     # -- decisions ------------------------------------------------------------------------
-
-    def _allowed(self, category, service):
-        return policy.allowed(self.state, category, service)
-
-    def _refused(self, category):
-        return self.state["record"] is not None and not policy.allowed(self.state, category)
 
     def _consent_mode(self, kind):
         cm = self.config["consentMode"]
@@ -180,13 +175,13 @@ class Core:
             cid = cat["id"]
             if old["categories"][cid] and not new_state["categories"][cid]:
                 refused.append(cid)
-                if cid in self.gate.revived:
+                if self.host.gate_revived(cid):
                     withdrawn.append(cid)
         if refused:
             self._withdraw(refused)
         self._consent_mode("update")
         try:
-            self.gate.apply()
+            self.host.set_state(self.known, new_state)
         except Exception as exc:    # a page policy (e.g. Trusted Types) refused a revival
             window.console.error(PREFIX + "could not run gated code: " + str(exc))
         return withdrawn
@@ -293,7 +288,13 @@ class Core:
             self.ui.remove_placeholder(el)
 
     def allow_once(self, el):
-        self.gate.allow_once(el)
+        self.host.gate_allow_once(el)
+
+    def open_from_markup(self, el):
+        """A data-consentry element clicked before the SDK was there (the first stage kept it)."""
+        kind = el.getAttribute("data-consentry")
+        if kind == "preferences" or kind == "banner":
+            self._show(kind, el)
 
     def _clicked(self, event):
         target = event.target

@@ -1,0 +1,431 @@
+// The first stage, dist/consentry.js: the one script a page includes (contract §1). No runtime:
+// this shell and the engine + gating compiled from Python by PScript (__consentryEngine, see
+// fastpath.py). Synchronously, in <head>, it pushes the Consent Mode default, reads the cookie,
+// decides with the engine and starts the gate, so a returning visitor's consented tags run at
+// once. It owns the public API object, the queue and the events; the Brython SDK (stage 2,
+// consentry-sdk.<hash>.js: UI, full API, validator, tabs, log) attaches to it through
+// __attach, loaded at once when this stage cannot finish alone, else when the page is idle.
+(function (window, document) {
+  'use strict';
+  var PREFIX = '[consentry] ';
+  var E = __consentryEngine;
+  var STAGE2 = /*@STAGE2@*/null;           // {src, integrity} of the SDK file; null: same file
+  var CONFIG = /*@DECISION_CONFIG@*/null;  // the built configuration's decision fields
+
+  // ---- Built-ins, once, from the prototypes. Elements named like a built-in shadow what a
+  // lookup on `document` (and, for names that are not built in, on `window`) finds; these
+  // references cannot be shadowed (contract §1, docs/security.md).
+  var getOwn = Object.getOwnPropertyDescriptor;
+  function accessor(proto, name) {
+    for (var p = proto; p; p = Object.getPrototypeOf(p)) {
+      var d = getOwn(p, name);
+      if (d) { return d; }
+    }
+    return {};
+  }
+  var docProto = Object.getPrototypeOf(document);
+  var cookieGet = accessor(docProto, 'cookie').get;
+  var readyStateGet = accessor(docProto, 'readyState').get;
+  var docElGet = accessor(docProto, 'documentElement').get;
+  var currentScriptGet = accessor(docProto, 'currentScript').get;
+  var querySelector = accessor(docProto, 'querySelector').value;
+  var querySelectorAll = accessor(docProto, 'querySelectorAll').value;
+  var createElement = accessor(docProto, 'createElement').value;
+  var listen = EventTarget.prototype.addEventListener;
+  var getAttribute = Element.prototype.getAttribute;
+  var closest = Element.prototype.closest;
+  var insertBefore = Node.prototype.insertBefore;
+  var appendChild = Node.prototype.appendChild;
+  var parentNodeGet = accessor(Node.prototype, 'parentNode').get;
+  var nextSiblingGet = accessor(Node.prototype, 'nextSibling').get;
+  var console = window.console;
+  var MutationObserver = window.MutationObserver;
+  var own = Object.prototype.hasOwnProperty;
+
+  var previous = getOwn(window, 'Consentry');
+  if (previous && previous.value && previous.value.__consentry) {
+    console.warn(PREFIX + 'consentry.js is included more than once; only the first copy runs.');
+    return;
+  }
+  var me = currentScriptGet.call(document);
+  var docEl = docElGet.call(document);
+  var ownNonce = (me && me.nonce) || '';
+
+  function warn(text) { console.warn(PREFIX + text); }
+  function parsing() { return readyStateGet.call(document) === 'loading'; }
+  function now() { return Date.now(); }
+
+  // ---- Trusted Types: our policy blesses exactly the value the SDK itself just decided to
+  // load (the SDK file, a revived gated element), nothing else.
+  var policy = null;
+  var blessed = null;
+  function bless(value) {
+    if (value !== blessed) { throw new TypeError(PREFIX + 'refused: not a value the SDK chose'); }
+    blessed = null;
+    return value;
+  }
+  function trusted(kind, value) {
+    if (policy === null) {
+      policy = false;
+      if (window.trustedTypes && window.trustedTypes.createPolicy) {
+        policy = window.trustedTypes.createPolicy('consentry', {createScriptURL: bless, createScript: bless});
+      }
+    }
+    if (!policy) { return value; }
+    blessed = value;
+    try { return kind === 'url' ? policy.createScriptURL(value) : policy.createScript(value); }
+    finally { blessed = null; }
+  }
+
+  // ---- Consent Mode (contract §6): through the page's dataLayer only when it is an array.
+  var layer;
+  var layerWarned = false;
+  function gtag() {
+    if (layer === undefined) {
+      var d = getOwn(window, 'dataLayer');
+      if (!d) { window.dataLayer = []; d = getOwn(window, 'dataLayer'); }
+      layer = d && Array.isArray(d.value) ? d.value : null;
+    }
+    if (layer === null) {
+      if (!layerWarned) {
+        layerWarned = true;
+        warn('window.dataLayer is not an array: no Consent Mode signals are sent');
+      }
+      return;
+    }
+    layer.push(arguments);
+  }
+  function consentMode(kind, state) {
+    var cm = CONFIG.consentMode;
+    if (!cm.enabled) { return; }
+    var signals = E.consent_mode(CONFIG, state);
+    if (kind === 'default') { signals.wait_for_update = cm.waitForUpdate; }
+    gtag('consent', kind, signals);
+  }
+  function consentModeDenied() {
+    if (!CONFIG.consentMode.enabled) { return; }
+    var denied = {};
+    var signals = ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage',
+                   'functionality_storage', 'personalization_storage', 'security_storage'];
+    for (var i = 0; i < signals.length; i++) { denied[signals[i]] = 'denied'; }
+    denied.wait_for_update = CONFIG.consentMode.waitForUpdate;
+    gtag('consent', 'default', denied);
+  }
+
+  // ---- The gate: the compiled gating engine with the built-ins it may use.
+  var dom = {
+    own_nonce: ownNonce,
+    parsing: parsing,
+    warn: warn,
+    query_all: function (selector) { return querySelectorAll.call(document, selector); },
+    observe: function (callback) {
+      var observer = new MutationObserver(callback);
+      observer.observe(docEl, {childList: true, subtree: true});
+      return observer;
+    },
+    create_script: function () { return createElement.call(document, 'script'); },
+    load_script: function (script, src, code) {
+      if (src) { script.src = trusted('url', src); } else { script.text = trusted('script', code); }
+    }
+  };
+  var gate = null;
+  var state = null;            // the policy state the gate and allowed() follow
+  function startGate(known, next) {
+    state = next;
+    if (gate === null) {
+      gate = E.new_gate(dom, known, next);
+      E.gate_watch(gate);
+    } else {
+      E.gate_set_state(gate, next);
+      E.gate_apply(gate);
+    }
+  }
+
+  // ---- The decision, when this stage can make it alone (no page override to validate).
+  var decided = false;
+  var hasOverride = false;
+  try {
+    hasOverride = !!querySelector.call(document, 'script#consentry-config[type="application/json"]');
+    if (!hasOverride) {
+      var hint = getAttribute.call(docEl, 'data-consentry-region');
+      var tz = null;
+      if (E.needs_timezone(CONFIG, hint)) {
+        try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { tz = null; }
+      }
+      var gpc = window.navigator.globalPrivacyControl === true;
+      var t = now();
+      var read = E.read(cookieGet.call(document), CONFIG, t);
+      var first = E.decide(CONFIG, read[0], hint, gpc, t, tz, read[1], true);
+      consentMode('default', first);
+      if (first.record !== null) { consentMode('update', first); }
+      decided = true;
+      var known = [];
+      for (var c = 0; c < CONFIG.categories.length; c++) { known.push(CONFIG.categories[c].id); }
+      startGate(known, first);
+    }
+  } catch (err) {
+    console.error(PREFIX + 'the first stage could not decide; the SDK decides instead:', err);
+  }
+  if (!decided) { consentModeDenied(); }
+
+  // ---- The public API (contract §5). Until the SDK attaches, allowed() answers from this
+  // stage's decision; the rest needs the SDK and asks for it.
+  var core = null;
+  var $B = null;
+  var listeners = {};
+  var categoryHooks = [];
+  var EVENTS = ['ready', 'consent', 'first-consent', 'change'];
+  var resolveReady, rejectReady;
+  var settled = false;
+  var ready = new Promise(function (resolve, reject) { resolveReady = resolve; rejectReady = reject; });
+  ready.catch(function () { /* reported on the console; a page that awaits it gets the Error */ });
+
+  function toError(err) {
+    if (err instanceof Error) { return err; }
+    var msg = 'unknown error';
+    try {
+      var args = err && err.args;
+      msg = (err && err.ob_type && err.ob_type.__name__ || 'Error') +
+            (args && args.length ? ': ' + String(args[0]) : '');
+    } catch (e) { /* keep the generic message */ }
+    return new Error(PREFIX + msg);
+  }
+  function toJS(value) {
+    if (value === undefined || value === null || ($B && value === $B.builtins.None)) { return null; }
+    if (typeof value === 'boolean' || typeof value === 'string' || typeof value === 'number') {
+      return value;
+    }
+    return $B.pyobj2structuredclone(value);
+  }
+  function invoke(method, args) {
+    return $B.$call.apply(null, [$B.$getattr(core, method)].concat(args));
+  }
+  function needCore() {
+    if (!core) {
+      requestStage2();
+      throw new Error(PREFIX + 'not started yet; use consentryQueue or Consentry.ready');
+    }
+  }
+  function call(method, args) {
+    needCore();
+    try {
+      return toJS(invoke(method, args || []));
+    } catch (err) {
+      throw toError(err);
+    }
+  }
+  function safely(fn, arg, what) {
+    try { fn(arg); } catch (err) { console.error(PREFIX + what + ' threw:', err); }
+  }
+  function emit(name, detail) {
+    var fns = (own.call(listeners, name) ? listeners[name] : []).slice();
+    for (var i = 0; i < fns.length; i++) { safely(fns[i], detail, "a '" + name + "' listener"); }
+    try {
+      window.dispatchEvent(new CustomEvent('consentry:' + name, {detail: detail}));
+    } catch (err) { console.error(PREFIX + 'event dispatch failed:', err); }
+  }
+
+  var api = {
+    acceptAll: function () { call('accept_all'); },
+    rejectAll: function () { call('reject_all'); },
+    update: function (choices) {
+      if (!choices || typeof choices !== 'object' || Array.isArray(choices)) {
+        throw new TypeError(PREFIX + 'update() takes an object like {analytics: true}');
+      }
+      var clean = {};
+      for (var key in choices) {
+        if (own.call(choices, key)) {
+          if (typeof choices[key] !== 'boolean') {
+            throw new TypeError(PREFIX + 'update(): the value of "' + key + '" must be true or false');
+          }
+          clean[key] = choices[key];
+        }
+      }
+      needCore();
+      call('update', [$B.structuredclone2pyobj(clean)]);
+    },
+    allowed: function (category, service) {
+      if (state === null || typeof category !== 'string') { return false; }
+      if (service !== undefined && service !== null && typeof service !== 'string') { return false; }
+      try { return E.allowed(state, category, service === undefined ? null : service) === true; }
+      catch (err) { return false; }
+    },
+    getConsent: function () { return core ? call('get_consent') : null; },
+    showBanner: function () { call('show_banner'); },
+    showPreferences: function () { call('show_preferences'); },
+    hide: function () { if (core) { call('hide'); } },
+    reset: function () { call('reset'); },
+    on: function (name, fn) {
+      if (typeof name !== 'string' || typeof fn !== 'function') {
+        throw new TypeError(PREFIX + 'on(event, function) needs an event name and a function');
+      }
+      if (EVENTS.indexOf(name) < 0) {
+        throw new Error(PREFIX + 'on(): unknown event "' + name + '" (one of: ' + EVENTS.join(', ') + ')');
+      }
+      requestStage2();
+      (own.call(listeners, name) ? listeners[name] : (listeners[name] = [])).push(fn);
+      return function () { api.off(name, fn); };
+    },
+    off: function (name, fn) {
+      var list = own.call(listeners, name) ? listeners[name] : [];
+      var at = list.indexOf(fn);
+      if (at >= 0) { list.splice(at, 1); }
+    },
+    onCategory: function (id, handlers) {
+      if (typeof id !== 'string' || !handlers || typeof handlers !== 'object') {
+        throw new TypeError(PREFIX + 'onCategory(id, {accept, reject}) needs an id and an object');
+      }
+      requestStage2();
+      var hook = {id: id, accept: handlers.accept, reject: handlers.reject, accepted: false};
+      categoryHooks.push(hook);
+      if (core && api.allowed(id)) { runHook(hook, true); }
+    }
+  };
+  Object.defineProperty(api, '__consentry', {value: true});
+  Object.defineProperty(api, 'ready', {enumerable: true, get: function () { requestStage2(); return ready; }});
+  Object.defineProperty(api, '__attach', {value: attach});
+
+  function runHook(hook, allowed) {
+    if (allowed && !hook.accepted && typeof hook.accept === 'function') {
+      hook.accepted = true;
+      safely(hook.accept, api, "onCategory('" + hook.id + "').accept");
+    } else if (!allowed && hook.accepted && typeof hook.reject === 'function') {
+      hook.accepted = false;
+      safely(hook.reject, api, "onCategory('" + hook.id + "').reject");
+    }
+  }
+
+  // ---- What the SDK (stage 2) is given when it attaches.
+  var host = {
+    decided: decided,          // this stage decided and pushed Consent Mode default (+ update)
+    cookie: null,              // filled in attach(): the cookie string this stage read
+    dispatch: function (events, view) {
+      var detail = toJS(view);
+      var list = toJS(events) || [];
+      for (var i = 0; i < list.length; i++) {
+        var name = list[i][0];
+        var payload = list[i][1];
+        if (name === 'category-accept' || name === 'category-reject') {
+          for (var j = 0; j < categoryHooks.length; j++) {
+            if (categoryHooks[j].id === payload) { runHook(categoryHooks[j], name === 'category-accept'); }
+          }
+          continue;
+        }
+        var d = detail ? Object.assign({}, detail) : {};
+        if (name === 'change') { d.changed = payload; }
+        emit(name, name === 'ready' && !detail ? null : d);
+      }
+    },
+    gtag: gtag,
+    report: function (err, B) {
+      try { B.show_error(err); } catch (e) { console.error(PREFIX, err); }
+    },
+    // The gate follows every state the SDK computes (a choice, another tab, a page override).
+    gate_state: function (known, next) { startGate(known, next); },
+    gate_revived: function (category) { return gate !== null && E.gate_revived(gate, category); },
+    gate_allow_once: function (el) { if (gate !== null) { E.gate_allow_once(gate, el); } },
+    gate_embed_hooks: function (blocked, revived) {
+      if (gate !== null) { E.gate_set_embed_hooks(gate, blocked, revived); }
+      pendingHooks = [blocked, revived];
+    }
+  };
+  var pendingHooks = null;
+
+  // ---- Stage 2: loaded at once when this stage cannot finish alone, else when the page is
+  // idle, or (data-load="lazy" on our script) only when something asks for it.
+  var requested = false;
+  var failed = false;
+  var pendingClick = null;
+  function requestStage2() {
+    if (requested || core || failed) { return; }
+    requested = true;
+    watchdog();
+    if (STAGE2 === null) { return; }          // single file: the SDK follows in this script
+    var script = createElement.call(document, 'script');
+    script.src = trusted('url', new URL(STAGE2.src, (me && me.src) || window.location.href).href);
+    script.integrity = STAGE2.integrity;
+    if (ownNonce) { script.nonce = ownNonce; }
+    if (me && me.src && new URL(me.src).origin !== window.location.origin) {
+      script.crossOrigin = 'anonymous';
+    }
+    script.async = true;
+    listen.call(script, 'error', function () {
+      fail(new Error(PREFIX + 'could not load ' + STAGE2.src + ' (network, integrity or CSP)'));
+    });
+    var parent = me && parentNodeGet.call(me);
+    if (parent) { insertBefore.call(parent, script, nextSiblingGet.call(me)); }
+    else { appendChild.call(docEl, script); }
+  }
+  // contract §5: `ready` settles at the latest 5 s after DOMContentLoaded (or after the SDK
+  // was asked for, when that is later): a page that awaits it never hangs.
+  function watchdog() {
+    function arm() { setTimeout(function () {
+      if (!core) { fail(new Error(PREFIX + 'could not start within 5 s; nothing more will be gated in')); }
+    }, 5000); }
+    if (parsing()) { listen.call(document, 'DOMContentLoaded', arm); } else { arm(); }
+  }
+  function fail(err) {
+    if (core || failed) { return; }
+    failed = true;
+    if (!settled) { settled = true; rejectReady(err); }
+    console.error(err.message);
+  }
+
+  function attach(start, testHook) {
+    if (core || failed) { return; }
+    requested = true;
+    host.cookie = cookieGet.call(document);
+    try {
+      var started = start(host);
+      $B = started.$B;
+      core = started.core;
+      if (testHook) { testHook(api, started); }
+    } catch (err) {
+      fail(toError(err));
+      return;
+    }
+    if (pendingHooks && gate !== null) { E.gate_set_embed_hooks(gate, pendingHooks[0], pendingHooks[1]); }
+    var queued = getOwn(window, 'consentryQueue');
+    var queue = {push: function (fn) {
+      if (typeof fn === 'function') { safely(fn, api, 'a consentryQueue callback'); }
+      return 0;
+    }};
+    window.consentryQueue = queue;
+    settled = true;
+    resolveReady(api);
+    if (queued && Array.isArray(queued.value)) {
+      for (var q = 0; q < queued.value.length; q++) { queue.push(queued.value[q]); }
+    }
+    host.dispatch(invoke('start_events', []), invoke('get_consent', []));
+    if (pendingClick) { invoke('open_from_markup', [pendingClick]); pendingClick = null; }
+  }
+
+  window.Consentry = api;
+  // Markup that opens the UI before the SDK is there: remembered, opened once it attaches.
+  listen.call(document, 'click', function (event) {
+    if (core) { return; }
+    var target = event.target;
+    var el = target && target.nodeType === 1 ? closest.call(target, '[data-consentry]') : null;
+    if (!el) { return; }
+    var kind = getAttribute.call(el, 'data-consentry');
+    if (kind === 'preferences' || kind === 'banner') {
+      event.preventDefault();
+      pendingClick = el;
+      requestStage2();
+    }
+  }, true);
+
+  var queuedAtStart = getOwn(window, 'consentryQueue');
+  var lazy = me && getAttribute.call(me, 'data-load') === 'lazy';
+  if (STAGE2 === null || !decided || state.showBanner ||
+      (queuedAtStart && Array.isArray(queuedAtStart.value) && queuedAtStart.value.length)) {
+    requestStage2();
+  } else if (!lazy) {
+    var idle = function () {
+      if (window.requestIdleCallback) { window.requestIdleCallback(requestStage2, {timeout: 2000}); }
+      else { setTimeout(requestStage2, 1); }
+    };
+    if (readyStateGet.call(document) === 'complete') { idle(); } else { listen.call(window, 'load', idle); }
+  }
+  /*@TESTHOOK1@*/
+})(window, document);
