@@ -95,7 +95,7 @@ TEST_HOOK_SDK = """function (api, started) {
       api.__executed = function () { return started.executed.slice(); };
     }"""
 TEST_HOOK_STAGE1 = """Object.defineProperty(api, '__fast', {value: function (fn, argsJson) {
-    return JSON.stringify(E[fn].apply(null, JSON.parse(argsJson)));
+    return JSON.stringify(__consentryEngine[fn].apply(null, JSON.parse(argsJson)));
   }});"""
 
 
@@ -177,7 +177,9 @@ def assemble_stage1(config, sdk_file, test_hooks=False, production=True):
         ("/*@STAGE2@*/null", _js_literal(sdk_file)),
         ("/*@DECISION_CONFIG@*/null", _js_literal(fastpath.decision_config(config["config"]))),
         ("/*@TESTHOOK1@*/", TEST_HOOK_STAGE1 if test_hooks else "")))
-    js = "(function(){\n" + fastpath.compile_engine() + shell + "})();\n"
+    exports = fastpath.TEST_EXPORTS if test_hooks else fastpath.EXPORTS
+    engine = fastpath.compile_engine(exports=exports)
+    js = "(function(){\n'use strict';\n" + engine + fastpath.link(shell, exports) + "})();\n"
     return _header("first stage") + (minify.terser(js) if production else js) + "\n"
 
 

@@ -31,10 +31,12 @@ PSCRIPT_VERSION = "0.8.1"
 # modules, then the gating engine (sdk/consentry/stage1/gating.py), which calls policy.allowed.
 MODULES = ("engine/util", "engine/codes", "engine/record", "engine/region", "engine/policy",
            "stage1/gating")
-# The functions the first stage calls (everything else stays internal to one closure).
-EXPORTS = ("read", "decode", "decide", "consent_mode", "allowed", "needs_timezone",
-           "new_gate", "gate_watch", "gate_scan", "gate_apply", "gate_set_state",
-           "gate_set_embed_hooks", "gate_refused", "gate_revived", "gate_allow_once", "safe_url")
+# The functions the first stage calls (everything else stays internal to one closure), and the
+# ones only test builds and the unit tests call besides.
+EXPORTS = ("read", "decide", "consent_mode", "allowed", "needs_timezone",
+           "new_gate", "gate_watch", "gate_apply", "gate_set_state", "gate_set_embed_hooks",
+           "gate_revived", "gate_allow_once")
+TEST_EXPORTS = EXPORTS + ("decode", "safe_url")
 
 TRAPS = {
     "import": "an import other than `from .module import name` (modules are joined into one scope)",
@@ -263,7 +265,8 @@ def _joined(sources, exports=EXPORTS):
 
 def _parser_class(pscript):
     class Parser(pscript.Parser):
-        """PScript with Python's meaning for len() and isinstance(x, int | float)."""
+        """PScript with Python's meaning for len() and isinstance(x, int | float), and shorter
+        code for type tests and comparisons with a string literal."""
 
         def function_len(self, node):
             if len(node.arg_nodes) != 1:
@@ -271,13 +274,29 @@ def _parser_class(pscript):
             return "_cz_len(", pscript.parser0.unify(self.parse(node.arg_nodes[0])), ")"
 
         def function_isinstance(self, node):
-            if len(node.arg_nodes) == 2 and getattr(node.arg_nodes[1], "name", None) in ("int", "float"):
+            kind = getattr(node.arg_nodes[1], "name", None) if len(node.arg_nodes) == 2 else None
+            if kind in _TYPE_TESTS:
                 ob = pscript.parser0.unify(self.parse(node.arg_nodes[0]))
-                return "_cz_is_" + node.arg_nodes[1].name + "(", ob, ")"
+                return _TYPE_TESTS[kind] + "(", ob, ")"
             return super().function_isinstance(node)
+
+        def parse_Compare(self, node):
+            # `x == "literal"` is `x === "literal"` in both languages (PScript calls a deep
+            # equality helper for every ==)
+            if node.op in (node.COMP.Eq, node.COMP.NotEq) and (
+                    isinstance(node.left_node, pscript.commonast.Str) or
+                    isinstance(node.right_node, pscript.commonast.Str)):
+                left = pscript.parser0.unify(self.parse(node.left_node))
+                right = pscript.parser0.unify(self.parse(node.right_node))
+                return "(%s %s %s)" % (left, "===" if node.op == node.COMP.Eq else "!==", right)
+            return super().parse_Compare(node)
 
     return Parser
 
+
+# isinstance(x, T) -> these tests (PScript's own is a long Object.prototype.toString idiom).
+_TYPE_TESTS = {"int": "_cz_is_int", "float": "_cz_is_float", "str": "_cz_is_str",
+               "bool": "_cz_is_bool", "dict": "_cz_isdict", "list": "Array.isArray"}
 
 # What the patched helpers and the parser subclass call. A JS number is an "int" when it is
 # integral (JSON cannot tell 1.0 from 1), a "float" otherwise; a bool is an int, as in Python.
@@ -290,7 +309,16 @@ var _cz_len = function (x) {
 };
 var _cz_is_int = function (x) { return typeof x === 'boolean' || Number.isInteger(x); };
 var _cz_is_float = function (x) { return typeof x === 'number' && !Number.isInteger(x); };
+var _cz_is_str = function (x) { return typeof x === 'string'; };
+var _cz_is_bool = function (x) { return typeof x === 'boolean'; };
+var _cz_iter = function (s) {
+    return (typeof s === 'object' && !Array.isArray(s)) ? Object.keys(s) : s;
+};
 """
+
+# PScript's `for x in seq` first turns a dict into its keys, in four lines per loop; one helper.
+_LOOP_KEYS = re.compile(r'if \(\(typeof (\w+) === "object"\) && \(!Array\.isArray\(\1\)\)\) '
+                        r'\{ \1 = Object\.keys\(\1\);\}')
 
 # (pattern, replacement): rewrites of PScript's helper text. `x.constructor` is shadowed by a
 # dict key "constructor"; `this[key] !== undefined` finds inherited members ("toString").
@@ -319,17 +347,31 @@ def _patched_helpers(pscript, functions, methods):
     return text
 
 
-def compile_engine(root=None):
-    """JS text defining ``var __consentryEngine = {read, decode, decide, ...}`` (unminified)."""
+def compile_engine(root=None, exports=EXPORTS):
+    """JS statements (unminified, strict) defining the exports and ``__consentryEngine``.
+
+    They go in the same function scope as the first stage (see ``link``); the object is for
+    tests, and the minifier drops it from production builds."""
     pscript = _pscript()
     found = sources(root)
-    check_portable(found)
-    parser = _parser_class(pscript)(_joined(found), "consentry/stage1", inline_stdlib=False)
-    code = parser.dump()
+    check_portable(found, TEST_EXPORTS)
+    parser = _parser_class(pscript)(_joined(found, exports), "consentry/stage1", inline_stdlib=False)
+    code = _LOOP_KEYS.sub(r"\1 = _cz_iter(\1);", parser.dump())
     helpers = _patched_helpers(pscript, parser._std_functions, parser._std_methods)
-    exports = ", ".join(f"{name}: {name}" for name in EXPORTS)
-    return ("var __consentryEngine = (function () {\n'use strict';\n" + PRELUDE + helpers + "\n"
-            + code + "\nreturn {" + exports + "};\n})();\n")
+    aliases = ", ".join(f"__e_{name} = {name}" for name in exports)
+    table = ", ".join(f"{name}: {name}" for name in exports)
+    return (PRELUDE + helpers + "\n" + code + "\nvar " + aliases + ";\n"
+            + "var __consentryEngine = {" + table + "};\n")
+
+
+def link(shell, exports=EXPORTS):
+    """The first stage's shell calls the engine as ``E.name(...)``; each becomes the local alias
+    ``__e_name`` (which the minifier shortens; an object's properties it would keep)."""
+    used = set(re.findall(r"\bE\.(\w+)", shell))
+    unknown = sorted(used - set(exports))
+    if unknown:
+        raise BuildError("stage1.js calls engine functions that are not exported: " + ", ".join(unknown))
+    return re.sub(r"\bE\.(\w+)", r"__e_\1", shell)
 
 
 def decision_config(config):
@@ -340,5 +382,6 @@ def decision_config(config):
     for cat in config["categories"]:
         cats.append({"id": cat["id"], "basis": cat["basis"], "saleOrShare": cat["saleOrShare"],
                      "services": [{"id": svc["id"]} for svc in cat["services"]]})
-    return {"revision": config["revision"], "cookie": config["cookie"], "mode": config["mode"],
+    return {"revision": config["revision"], "cookie": {"name": config["cookie"]["name"]},
+            "mode": config["mode"],
             "gpc": config["gpc"], "categories": cats, "consentMode": config["consentMode"]}

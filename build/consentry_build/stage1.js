@@ -8,7 +8,6 @@
 (function (window, document) {
   'use strict';
   var PREFIX = '[consentry] ';
-  var E = __consentryEngine;
   var STAGE2 = /*@STAGE2@*/null;           // {src, integrity} of the SDK file; null: same file
   var CONFIG = /*@DECISION_CONFIG@*/null;  // the built configuration's decision fields
 
@@ -168,93 +167,39 @@
   }
   if (!decided) { consentModeDenied(); }
 
-  // ---- The public API (contract §5). Until the SDK attaches, allowed() answers from this
-  // stage's decision; the rest needs the SDK and asks for it.
-  var core = null;
-  var $B = null;
+  // ---- The public API (contract §5). allowed() answers from the gate's state at any time;
+  // listeners and hooks are kept here; the rest is the SDK's (`impl`, made by stage2.js when
+  // it attaches) and asks for it.
+  var impl = null;
   var listeners = {};
   var categoryHooks = [];
   var EVENTS = ['ready', 'consent', 'first-consent', 'change'];
   var resolveReady, rejectReady;
-  var settled = false;
   var ready = new Promise(function (resolve, reject) { resolveReady = resolve; rejectReady = reject; });
   ready.catch(function () { /* reported on the console; a page that awaits it gets the Error */ });
 
-  function toError(err) {
-    if (err instanceof Error) { return err; }
-    var msg = 'unknown error';
-    try {
-      var args = err && err.args;
-      msg = (err && err.ob_type && err.ob_type.__name__ || 'Error') +
-            (args && args.length ? ': ' + String(args[0]) : '');
-    } catch (e) { /* keep the generic message */ }
-    return new Error(PREFIX + msg);
-  }
-  function toJS(value) {
-    if (value === undefined || value === null || ($B && value === $B.builtins.None)) { return null; }
-    if (typeof value === 'boolean' || typeof value === 'string' || typeof value === 'number') {
-      return value;
-    }
-    return $B.pyobj2structuredclone(value);
-  }
-  function invoke(method, args) {
-    return $B.$call.apply(null, [$B.$getattr(core, method)].concat(args));
-  }
-  function needCore() {
-    if (!core) {
+  function need() {
+    if (!impl) {
       requestStage2();
       throw new Error(PREFIX + 'not started yet; use consentryQueue or Consentry.ready');
     }
+    return impl;
   }
-  function call(method, args) {
-    needCore();
-    try {
-      return toJS(invoke(method, args || []));
-    } catch (err) {
-      throw toError(err);
-    }
-  }
-  function safely(fn, arg, what) {
-    try { fn(arg); } catch (err) { console.error(PREFIX + what + ' threw:', err); }
-  }
-  function emit(name, detail) {
-    var fns = (own.call(listeners, name) ? listeners[name] : []).slice();
-    for (var i = 0; i < fns.length; i++) { safely(fns[i], detail, "a '" + name + "' listener"); }
-    try {
-      window.dispatchEvent(new CustomEvent('consentry:' + name, {detail: detail}));
-    } catch (err) { console.error(PREFIX + 'event dispatch failed:', err); }
-  }
-
   var api = {
-    acceptAll: function () { call('accept_all'); },
-    rejectAll: function () { call('reject_all'); },
-    update: function (choices) {
-      if (!choices || typeof choices !== 'object' || Array.isArray(choices)) {
-        throw new TypeError(PREFIX + 'update() takes an object like {analytics: true}');
-      }
-      var clean = {};
-      for (var key in choices) {
-        if (own.call(choices, key)) {
-          if (typeof choices[key] !== 'boolean') {
-            throw new TypeError(PREFIX + 'update(): the value of "' + key + '" must be true or false');
-          }
-          clean[key] = choices[key];
-        }
-      }
-      needCore();
-      call('update', [$B.structuredclone2pyobj(clean)]);
-    },
+    acceptAll: function () { need().acceptAll(); },
+    rejectAll: function () { need().rejectAll(); },
+    update: function (choices) { need().update(choices); },
     allowed: function (category, service) {
       if (state === null || typeof category !== 'string') { return false; }
       if (service !== undefined && service !== null && typeof service !== 'string') { return false; }
       try { return E.allowed(state, category, service === undefined ? null : service) === true; }
       catch (err) { return false; }
     },
-    getConsent: function () { return core ? call('get_consent') : null; },
-    showBanner: function () { call('show_banner'); },
-    showPreferences: function () { call('show_preferences'); },
-    hide: function () { if (core) { call('hide'); } },
-    reset: function () { call('reset'); },
+    getConsent: function () { return impl ? impl.getConsent() : null; },
+    showBanner: function () { need().showBanner(); },
+    showPreferences: function () { need().showPreferences(); },
+    hide: function () { if (impl) { impl.hide(); } },
+    reset: function () { need().reset(); },
     on: function (name, fn) {
       if (typeof name !== 'string' || typeof fn !== 'function') {
         throw new TypeError(PREFIX + 'on(event, function) needs an event name and a function');
@@ -278,58 +223,30 @@
       requestStage2();
       var hook = {id: id, accept: handlers.accept, reject: handlers.reject, accepted: false};
       categoryHooks.push(hook);
-      if (core && api.allowed(id)) { runHook(hook, true); }
+      if (impl && api.allowed(id)) { impl.runHook(hook, true); }
     }
   };
   Object.defineProperty(api, '__consentry', {value: true});
   Object.defineProperty(api, 'ready', {enumerable: true, get: function () { requestStage2(); return ready; }});
   Object.defineProperty(api, '__attach', {value: attach});
 
-  function runHook(hook, allowed) {
-    if (allowed && !hook.accepted && typeof hook.accept === 'function') {
-      hook.accepted = true;
-      safely(hook.accept, api, "onCategory('" + hook.id + "').accept");
-    } else if (!allowed && hook.accepted && typeof hook.reject === 'function') {
-      hook.accepted = false;
-      safely(hook.reject, api, "onCategory('" + hook.id + "').reject");
-    }
-  }
-
-  // ---- What the SDK (stage 2) is given when it attaches.
+  // ---- What the SDK is given when it attaches (stage2.js adds the dispatching).
+  var pendingHooks = null;
   var host = {
     decided: decided,          // this stage decided and pushed Consent Mode default (+ update)
-    cookie: null,              // filled in attach(): the cookie string this stage read
-    dispatch: function (events, view) {
-      var detail = toJS(view);
-      var list = toJS(events) || [];
-      for (var i = 0; i < list.length; i++) {
-        var name = list[i][0];
-        var payload = list[i][1];
-        if (name === 'category-accept' || name === 'category-reject') {
-          for (var j = 0; j < categoryHooks.length; j++) {
-            if (categoryHooks[j].id === payload) { runHook(categoryHooks[j], name === 'category-accept'); }
-          }
-          continue;
-        }
-        var d = detail ? Object.assign({}, detail) : {};
-        if (name === 'change') { d.changed = payload; }
-        emit(name, name === 'ready' && !detail ? null : d);
-      }
-    },
+    api: api,
+    listeners: listeners,
+    categoryHooks: categoryHooks,
     gtag: gtag,
-    report: function (err, B) {
-      try { B.show_error(err); } catch (e) { console.error(PREFIX, err); }
-    },
     // The gate follows every state the SDK computes (a choice, another tab, a page override).
     gate_state: function (known, next) { startGate(known, next); },
     gate_revived: function (category) { return gate !== null && E.gate_revived(gate, category); },
     gate_allow_once: function (el) { if (gate !== null) { E.gate_allow_once(gate, el); } },
     gate_embed_hooks: function (blocked, revived) {
-      if (gate !== null) { E.gate_set_embed_hooks(gate, blocked, revived); }
       pendingHooks = [blocked, revived];
+      if (gate !== null) { E.gate_set_embed_hooks(gate, blocked, revived); }
     }
   };
-  var pendingHooks = null;
 
   // ---- Stage 2: loaded at once when this stage cannot finish alone, else when the page is
   // idle, or (data-load="lazy" on our script) only when something asks for it.
@@ -337,7 +254,7 @@
   var failed = false;
   var pendingClick = null;
   function requestStage2() {
-    if (requested || core || failed) { return; }
+    if (requested || impl || failed) { return; }
     requested = true;
     watchdog();
     if (STAGE2 === null) { return; }          // single file: the SDK follows in this script
@@ -359,51 +276,46 @@
   // contract §5: `ready` settles at the latest 5 s after DOMContentLoaded (or after the SDK
   // was asked for, when that is later): a page that awaits it never hangs.
   function watchdog() {
-    function arm() { setTimeout(function () {
-      if (!core) { fail(new Error(PREFIX + 'could not start within 5 s; nothing more will be gated in')); }
-    }, 5000); }
+    function arm() {
+      setTimeout(function () { fail(new Error(PREFIX + 'could not start within 5 s')); }, 5000);
+    }
     if (parsing()) { listen.call(document, 'DOMContentLoaded', arm); } else { arm(); }
   }
   function fail(err) {
-    if (core || failed) { return; }
+    if (impl || failed) { return; }
     failed = true;
-    if (!settled) { settled = true; rejectReady(err); }
+    rejectReady(err);
     console.error(err.message);
   }
 
-  function attach(start, testHook) {
-    if (core || failed) { return; }
+  // Called by the SDK file (stage2.js) with the function that starts it.
+  function attach(start) {
+    if (impl || failed) { return; }
     requested = true;
-    host.cookie = cookieGet.call(document);
     try {
-      var started = start(host);
-      $B = started.$B;
-      core = started.core;
-      if (testHook) { testHook(api, started); }
+      impl = start(host);
     } catch (err) {
-      fail(toError(err));
+      fail(err instanceof Error ? err : new Error(PREFIX + 'the SDK could not start'));
       return;
     }
     if (pendingHooks && gate !== null) { E.gate_set_embed_hooks(gate, pendingHooks[0], pendingHooks[1]); }
     var queued = getOwn(window, 'consentryQueue');
-    var queue = {push: function (fn) {
-      if (typeof fn === 'function') { safely(fn, api, 'a consentryQueue callback'); }
+    window.consentryQueue = {push: function (fn) {
+      if (typeof fn === 'function') { impl.safely(fn, api, 'a consentryQueue callback'); }
       return 0;
     }};
-    window.consentryQueue = queue;
-    settled = true;
     resolveReady(api);
     if (queued && Array.isArray(queued.value)) {
-      for (var q = 0; q < queued.value.length; q++) { queue.push(queued.value[q]); }
+      for (var q = 0; q < queued.value.length; q++) { window.consentryQueue.push(queued.value[q]); }
     }
-    host.dispatch(invoke('start_events', []), invoke('get_consent', []));
-    if (pendingClick) { invoke('open_from_markup', [pendingClick]); pendingClick = null; }
+    impl.started();
+    if (pendingClick) { impl.openFromMarkup(pendingClick); pendingClick = null; }
   }
 
   window.Consentry = api;
   // Markup that opens the UI before the SDK is there: remembered, opened once it attaches.
   listen.call(document, 'click', function (event) {
-    if (core) { return; }
+    if (impl) { return; }
     var target = event.target;
     var el = target && target.nodeType === 1 ? closest.call(target, '[data-consentry]') : null;
     if (!el) { return; }

@@ -31,9 +31,10 @@ class Fast:
     def __init__(self):
         from py_mini_racer import MiniRacer
 
-        self.js = fastpath.compile_engine()
+        self.js = fastpath.compile_engine(exports=fastpath.TEST_EXPORTS)
         self.ctx = MiniRacer()
-        self.ctx.eval(self.js)
+        self.ctx.eval("var __consentryEngine = (function () {\n'use strict';\n" + self.js +
+                      "return __consentryEngine;\n})();")
         self.ctx.eval("var __batch = function (calls) { return JSON.stringify(JSON.parse(calls).map("
                       "function (c) { return __consentryEngine[c[0]].apply(null, c[1]); })); };")
 
