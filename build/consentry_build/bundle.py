@@ -138,10 +138,11 @@ def runtime_only_script():
             "__consentryRuntime();\n})();\n")
 
 
-def _header(what):
-    return (f"/*! Consentry {VERSION} ({what}) | MIT | "
-            + (f"includes Brython {runtime.BRYTHON_VERSION} (BSD-3-Clause, brython.info) " if what == "SDK" else "")
-            + "*/\n")
+def _header(sdk):
+    if sdk:
+        return (f"/*! Consentry {VERSION} SDK | MIT | includes Brython {runtime.BRYTHON_VERSION} "
+                "(BSD-3-Clause, brython.info) */\n")
+    return f"/*! Consentry {VERSION} | MIT */\n"
 
 
 def assemble_sdk(config, css, test_hooks=False, production=True):
@@ -164,7 +165,7 @@ def assemble_sdk(config, css, test_hooks=False, production=True):
         _small(_read("loader.js") + tail, production) + "\n"
         "})();\n"
     )
-    return _header("SDK") + body, [m.name for m in order]
+    return _header(True) + body, [m.name for m in order]
 
 
 def assemble_stage1(config, sdk_file, test_hooks=False, production=True):
@@ -180,7 +181,7 @@ def assemble_stage1(config, sdk_file, test_hooks=False, production=True):
     exports = fastpath.TEST_EXPORTS if test_hooks else fastpath.EXPORTS
     engine = fastpath.compile_engine(exports=exports)
     js = "(function(){\n'use strict';\n" + engine + fastpath.link(shell, exports) + "})();\n"
-    return _header("first stage") + (minify.terser(js) if production else js) + "\n"
+    return _header(False) + (minify.terser(js) if production else js) + "\n"
 
 
 def sdk_name(data):

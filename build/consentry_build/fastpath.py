@@ -280,6 +280,45 @@ def _parser_class(pscript):
                 return _TYPE_TESTS[kind] + "(", ob, ")"
             return super().function_isinstance(node)
 
+        # str methods called with string literals are the JS methods of the same meaning: no
+        # PScript helper (which dispatches on the receiver's type at run time) is needed.
+        def _literal_args(self, node, count):
+            args = node.arg_nodes
+            if node.kwarg_nodes or len(args) != count or \
+                    not all(isinstance(a, pscript.commonast.Str) for a in args) or args[0].value == "":
+                return None     # the first one non-empty: "".split("") differs from Python
+            return [pscript.parser0.unify(self.parse(a)) for a in args]
+
+        def method_split(self, node, base):
+            args = self._literal_args(node, 1)
+            if args is None:
+                return super().method_split(node, base)
+            return "%s.split(%s)" % (base, args[0])
+
+        def method_replace(self, node, base):
+            args = self._literal_args(node, 2)   # Python replaces every occurrence
+            if args is None:
+                return super().method_replace(node, base)
+            return "%s.split(%s).join(%s)" % (base, args[0], args[1])
+
+        def method_startswith(self, node, base):
+            args = self._literal_args(node, 1)
+            if args is None:
+                return super().method_startswith(node, base)
+            return "%s.startsWith(%s)" % (base, args[0])
+
+        def method_find(self, node, base):
+            args = self._literal_args(node, 1)
+            if args is None:
+                return super().method_find(node, base)
+            return "%s.indexOf(%s)" % (base, args[0])
+
+        def method_lower(self, node, base):
+            return super().method_lower(node, base) if node.arg_nodes else "%s.toLowerCase()" % base
+
+        def method_upper(self, node, base):
+            return super().method_upper(node, base) if node.arg_nodes else "%s.toUpperCase()" % base
+
         def parse_Compare(self, node):
             # `x == "literal"` is `x === "literal"` in both languages (PScript calls a deep
             # equality helper for every ==)

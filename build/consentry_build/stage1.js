@@ -103,11 +103,10 @@
   }
   function consentModeDenied() {
     if (!CONFIG.consentMode.enabled) { return; }
-    var denied = {};
-    var signals = ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage',
-                   'functionality_storage', 'personalization_storage', 'security_storage'];
+    var denied = {wait_for_update: CONFIG.consentMode.waitForUpdate};
+    var signals = ('ad_storage ad_user_data ad_personalization analytics_storage ' +
+                   'functionality_storage personalization_storage security_storage').split(' ');
     for (var i = 0; i < signals.length; i++) { denied[signals[i]] = 'denied'; }
-    denied.wait_for_update = CONFIG.consentMode.waitForUpdate;
     gtag('consent', 'default', denied);
   }
 
@@ -231,7 +230,6 @@
   Object.defineProperty(api, '__attach', {value: attach});
 
   // ---- What the SDK is given when it attaches (stage2.js adds the dispatching).
-  var pendingHooks = null;
   var host = {
     decided: decided,          // this stage decided and pushed Consent Mode default (+ update)
     api: api,
@@ -243,7 +241,6 @@
     gate_revived: function (category) { return gate !== null && E.gate_revived(gate, category); },
     gate_allow_once: function (el) { if (gate !== null) { E.gate_allow_once(gate, el); } },
     gate_embed_hooks: function (blocked, revived) {
-      pendingHooks = [blocked, revived];
       if (gate !== null) { E.gate_set_embed_hooks(gate, blocked, revived); }
     }
   };
@@ -298,18 +295,8 @@
       fail(err instanceof Error ? err : new Error(PREFIX + 'the SDK could not start'));
       return;
     }
-    if (pendingHooks && gate !== null) { E.gate_set_embed_hooks(gate, pendingHooks[0], pendingHooks[1]); }
-    var queued = getOwn(window, 'consentryQueue');
-    window.consentryQueue = {push: function (fn) {
-      if (typeof fn === 'function') { impl.safely(fn, api, 'a consentryQueue callback'); }
-      return 0;
-    }};
     resolveReady(api);
-    if (queued && Array.isArray(queued.value)) {
-      for (var q = 0; q < queued.value.length; q++) { window.consentryQueue.push(queued.value[q]); }
-    }
-    impl.started();
-    if (pendingClick) { impl.openFromMarkup(pendingClick); pendingClick = null; }
+    impl.started(pendingClick);
   }
 
   window.Consentry = api;

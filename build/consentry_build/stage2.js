@@ -112,9 +112,20 @@ if (__consentryApi && typeof __consentryApi.__attach === 'function') {
       hide: function () { call('hide'); },
       reset: function () { call('reset'); },
       runHook: runHook,
-      safely: safely,
-      started: function () { host.dispatch(invoke('start_events', []), invoke('get_consent', [])); },
-      openFromMarkup: function (el) { call('open_from_markup', [el]); }
+      // Right after `ready` resolved: the queue, the start events, a click that came early.
+      started: function (clicked) {
+        var queued = Object.getOwnPropertyDescriptor(window, 'consentryQueue');
+        var queue = {push: function (fn) {
+          if (typeof fn === 'function') { safely(fn, api, 'a consentryQueue callback'); }
+          return 0;
+        }};
+        window.consentryQueue = queue;
+        if (queued && Array.isArray(queued.value)) {
+          for (var q = 0; q < queued.value.length; q++) { queue.push(queued.value[q]); }
+        }
+        host.dispatch(invoke('start_events', []), invoke('get_consent', []));
+        if (clicked) { call('open_from_markup', [clicked]); }
+      }
     };
   });
 } else {

@@ -64,8 +64,8 @@ class Core:
         if not host.decided:
             self._consent_mode("update")
         self.known = [c["id"] for c in cfg["categories"]]
-        host.gate_embed_hooks(self._blocked_embed, self._revived_embed)
         host.set_state(self.known, self.state)
+        host.gate_embed_hooks(self._blocked_embed, self._revived_embed)
         document.addEventListener("click", self._clicked, True)
         window.addEventListener("pageshow", self._pageshow)
         window.addEventListener("pagehide", self._pagehide)

@@ -25,7 +25,6 @@ RUNNABLE_TYPES = ["", "text/javascript", "application/javascript", "module"]
 # Attributes that describe the gate itself and are not copied to the revived script.
 GATE_ATTRS = ["type", "data-type", "data-src", "data-consentry-state", "nonce"]
 STATE = "data-consentry-state"
-URL_SKIPPED = "\t\n\r"
 
 
 def safe_url(url):
@@ -34,9 +33,7 @@ def safe_url(url):
         return False
     # browsers drop tabs and newlines inside URLs ("java\tscript:") and read a backslash as a
     # slash in http(s) URLs ("/\\evil.test" is "//evil.test")
-    u = url.strip().lower()
-    for ch in URL_SKIPPED:
-        u = u.replace(ch, "")
+    u = url.strip().lower().replace("\t", "").replace("\n", "").replace("\r", "")
     u = u.replace("\\", "/")
     if u == "" or u.startswith("//"):
         return False
