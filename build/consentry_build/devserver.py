@@ -208,8 +208,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             ):
                 # The build's own .gz: no need to compress 1.5 MB on every request. Only used when
                 # it is at least as new as the bundle, so a stale one is never served.
-                return 200, {"Content-Type": content_type_for(req.path), "Content-Encoding": "gzip"}, gz.read_bytes()
-            return self._file(file, req.path)
+                headers = {"Content-Type": content_type_for(req.path), "Content-Encoding": "gzip"}
+                body = gz.read_bytes()
+            else:
+                status, headers, body = self._file(file, req.path)
+            # The build's files are public, like on any CDN: the first stage fetches the SDK file
+            # in CORS mode (its integrity is checked), which a sandboxed frame's opaque origin needs.
+            headers["Access-Control-Allow-Origin"] = "*"
+            return 200, headers, body
         file = self._site_file(req.path)
         if file is None and req.path == "/favicon.ico":
             return 204, {}, b""  # browsers ask for it on their own; a 404 is only console noise for QA

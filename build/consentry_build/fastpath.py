@@ -47,6 +47,7 @@ TRAPS = {
     "star": "`*args` / `**kwargs` in a definition or a call",
     "keyword": "keyword arguments in a call (PScript passes them as an object)",
     "mod": "the `%` operator (JS keeps the sign of the dividend; Python of the divisor)",
+    "repeat": "`*` with a str or list operand (compiled as arithmetic)",
     "is": "`is` / `is not` with anything but None, True or False (JS compares values)",
     "dict-key": "a dict literal key that is not a string constant (JS keys are strings)",
     "isinstance": "isinstance() with a type other than str, bool, dict, list, int or float",
@@ -155,6 +156,11 @@ class _Checker(ast.NodeVisitor):
     def visit_BinOp(self, node):
         if isinstance(node.op, ast.Mod):
             self.trap(node, "mod")
+        if isinstance(node.op, ast.Mult) and any(
+                isinstance(x, (ast.List, ast.JoinedStr)) or
+                (isinstance(x, ast.Constant) and isinstance(x.value, str))
+                for x in (node.left, node.right)):
+            self.trap(node, "repeat")
         self.generic_visit(node)
 
     def visit_AugAssign(self, node):
@@ -318,6 +324,14 @@ def _parser_class(pscript):
 
         def method_upper(self, node, base):
             return super().method_upper(node, base) if node.arg_nodes else "%s.toUpperCase()" % base
+
+        def parse_BinOp(self, node):
+            # `*` is arithmetic only (the trap list refuses str and list repetition)
+            if node.op == node.OPS.Mult:
+                left = pscript.parser0.unify(self.parse(node.left_node))
+                right = pscript.parser0.unify(self.parse(node.right_node))
+                return "(%s * %s)" % (left, right)
+            return super().parse_BinOp(node)
 
         def parse_Compare(self, node):
             # `x == "literal"` is `x === "literal"` in both languages (PScript calls a deep

@@ -51,6 +51,10 @@
   var ownNonce = (me && me.nonce) || '';
 
   function warn(text) { console.warn(PREFIX + text); }
+  // "" when cookies cannot be read here (a sandboxed frame throws): no choice, this page only
+  function readCookie() {
+    try { return String(cookieGet.call(document)); } catch (e) { return ''; }
+  }
   function parsing() { return readyStateGet.call(document) === 'loading'; }
   function now() { return Date.now(); }
 
@@ -152,7 +156,7 @@
       }
       var gpc = window.navigator.globalPrivacyControl === true;
       var t = now();
-      var read = E.read(cookieGet.call(document), CONFIG, t);
+      var read = E.read(readCookie(), CONFIG, t);
       var first = E.decide(CONFIG, read[0], hint, gpc, t, tz, read[1], true);
       consentMode('default', first);
       if (first.record !== null) { consentMode('update', first); }
@@ -256,12 +260,15 @@
     watchdog();
     if (STAGE2 === null) { return; }          // single file: the SDK follows in this script
     var script = createElement.call(document, 'script');
-    script.src = trusted('url', new URL(STAGE2.src, (me && me.src) || window.location.href).href);
-    script.integrity = STAGE2.integrity;
-    if (ownNonce) { script.nonce = ownNonce; }
-    if (me && me.src && new URL(me.src).origin !== window.location.origin) {
-      script.crossOrigin = 'anonymous';
+    try {
+      script.src = trusted('url', new URL(STAGE2.src, (me && me.src) || window.location.href).href);
+    } catch (err) {
+      return fail(new Error(PREFIX + "Trusted Types refused the SDK file: allow the policy " +
+                            "'consentry' or build --single-file"));
     }
+    script.integrity = STAGE2.integrity;
+    script.crossOrigin = 'anonymous';     // integrity needs a CORS fetch from another origin
+    if (ownNonce) { script.nonce = ownNonce; }
     script.async = true;
     listen.call(script, 'error', function () {
       fail(new Error(PREFIX + 'could not load ' + STAGE2.src + ' (network, integrity or CSP)'));

@@ -256,3 +256,15 @@ def browser(browser_session, site, third_party):
     site.clear_requests()
     third_party.clear_requests()
     yield browser_session
+
+
+@pytest.fixture(scope="session")
+def single_file(site, tmp_path_factory):
+    """``consentry build --single-file`` served by the usual site at ``/single/consentry.js``."""
+    from consentry_build import bundle as bundle_mod
+
+    out = tmp_path_factory.mktemp("single-file")
+    bundle_mod.build(out_dir=str(out), log=lambda *_: None, single_file=True)
+    site.extra_routes["/single/consentry.js"] = out / "consentry.js"
+    yield "/single/consentry.js"
+    site.extra_routes.pop("/single/consentry.js", None)

@@ -153,6 +153,8 @@ TRAP_SOURCES = [
     ("import os\n\ndef read(x):\n    return x\n", "an import other than"),
     ("def read(x):\n    return {1, 2}\n", "sets"),
     ("def read(x):\n    return x % 3\n", "the `%` operator"),
+    ("def read(x):\n    return '-' * x\n", "`*` with a str or list operand"),
+    ("def read(x):\n    return [0] * x\n", "`*` with a str or list operand"),
     ("def read(x):\n    return x is 'a'\n", "`is` / `is not`"),
     ("def read(x):\n    return {1: x}\n", "dict literal key"),
     ("def read(x):\n    return f(x, y=1)\n\ndef f(a, y):\n    return a\n", "keyword arguments"),

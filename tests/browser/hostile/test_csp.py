@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import assert_clean_console, diag, js, problems, wait_js
+from helpers import assert_clean_console, async_js, diag, js, problems, wait_js
 from hostile_kit import assert_inert, banner_shown, click_part, page, part, ready
 
 pytestmark = pytest.mark.usefixtures("bundle")
@@ -77,16 +77,38 @@ def test_trusted_types_sdk_starts_and_renders_without_violation(browser, site, h
     assert_clean_console(browser)
 
 
-@pytest.mark.parametrize("names", ["any", "none"])
-def test_trusted_types_revival(browser, site, third_party, hpage, names):
-    """Trusted Types: the UI never needs a sink (createElement/textContent only). Reviving gated
-    scripts does (HTMLScriptElement.src/.text): the SDK goes through a pass-through policy named
-    'consentry' (the code comes from the page's own markup). Where the page's CSP allows that
-    name, gated code runs with no violation; where it forbids policies (`trusted-types 'none'`),
-    revival is refused by the browser, the SDK warns once, no error reaches the page, and the
-    visitor's choice is still recorded. Documented in docs/security.md."""
-    csp = STRICT + "; " + TT + ("; trusted-types 'none'" if names == "none" else "")
+def test_trusted_types_none_refuses_the_sdk_file_cleanly(browser, site, third_party, hpage):
+    """`trusted-types 'none'` forbids every policy, so no script can be loaded by code: the first
+    stage rejects `ready` at once with an Error that names the fixes, nothing gated runs, and no
+    uncaught error reaches the page."""
+    csp = STRICT + "; " + TT + "; trusted-types 'none'"
     path = hpage(page(head=GATES), headers={"Content-Security-Policy": csp})
+    browser.get(site.url + path)
+    if not js(browser, "typeof window.trustedTypes !== 'undefined'"):
+        pytest.skip("this browser has no Trusted Types")
+    message = async_js(browser, "var done = arguments[arguments.length - 1];"
+                                " Consentry.ready.then(function () { done('resolved'); },"
+                                " function (e) { done(Object.prototype.toString.call(e) === '[object Error]' ?"
+                                " e.message : 'not an Error'); });")
+    assert "--single-file" in message and "'consentry'" in message, message
+    d = diag(browser)
+    assert d["errors"] == [] and d["rejections"] == [], d
+    assert js(browser, "window.__ran || []") == []
+    assert [r.path for r in third_party.requests] == []
+
+
+@pytest.mark.parametrize("names", ["any", "none"])
+def test_trusted_types_revival(browser, site, third_party, hpage, single_file, names):
+    """Trusted Types: the UI never needs a sink (createElement/textContent only). Loading the SDK
+    file and reviving gated scripts do (HTMLScriptElement.src/.text): the SDK goes through a
+    policy named 'consentry' that blesses only what the SDK itself decided to load. Where the
+    page's CSP allows that name, gated code runs with no violation; where it forbids policies
+    (`trusted-types 'none'`), a --single-file build still starts, revival is refused by the
+    browser, the SDK warns once, no error reaches the page, and the visitor's choice is still
+    recorded. Documented in docs/security.md."""
+    csp = STRICT + "; " + TT + ("; trusted-types 'none'" if names == "none" else "")
+    sdk = single_file if names == "none" else "/consentry.js"
+    path = hpage(page(head=GATES, sdk=sdk), headers={"Content-Security-Policy": csp})
     browser.get(site.url + path)
     ready(browser)
     banner_shown(browser)

@@ -331,15 +331,20 @@ def test_dom_clobbering_before_the_sdk(browser, site, third_party, hpage):
 # ------------------------------------------------------------------ C9 API before start
 
 def test_api_before_start_and_queue_see_the_real_state(browser, site, third_party, hpage):
-    before = ("<script>window.__early = [typeof window.Consentry];"
+    """The queue runs once the SDK is there (after later head scripts: it loads without blocking
+    the parser); the first stage answers allowed() from the real choice at once."""
+    before = ("<script>window.__early = {type: typeof window.Consentry};"
               "(window.consentryQueue = window.consentryQueue || []).push(function (api) {"
-              " window.__early.push(api.allowed('analytics'), api.allowed('targeting'), api.getConsent() === null); });</script>")
-    path = hpage(page(before_sdk=before, head="<script>window.__early.push(Consentry.allowed('analytics'));</script>"))
+              " window.__early.queue = [api.allowed('analytics'), api.allowed('targeting'),"
+              " api.getConsent() === null]; });</script>")
+    path = hpage(page(before_sdk=before, head="<script>window.__early.head = [Consentry.allowed('analytics'),"
+                                               " Consentry.allowed('targeting')];</script>"))
     browser.get(site.url + "/__blank")
     set_cookie(browser, value_for(granted=("targeting",)))
     browser.get(site.url + path)
     ready(browser)
-    assert js(browser, "window.__early") == ["undefined", False, True, False, False]
+    assert js(browser, "window.__early") == {"type": "undefined", "head": [False, True],
+                                             "queue": [False, True, False]}
     assert_clean_console(browser)
 
 

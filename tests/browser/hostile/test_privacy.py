@@ -7,9 +7,11 @@ touches fingerprinting APIs.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from helpers import assert_clean_console, async_js, js, wait_js
+from helpers import DIST, assert_clean_console, async_js, js, wait_js
 from hostile_kit import all_gates, assert_inert, banner_shown, click_part, consent_cookies, page, part, ready
 
 pytestmark = pytest.mark.usefixtures("bundle")
@@ -30,8 +32,16 @@ def _storage(browser):
     return s
 
 
+def sdk_file_name():
+    with open(DIST / "manifest.json", encoding="utf-8") as f:
+        return json.load(f)["sdk"]
+
+
 def _own_requests(site, path):
-    return sorted({r.path for r in site.requests} - {path, "/diag.js", "/consentry.js", "/favicon.ico", "/__blank"})
+    """What the page fetched from its own site beyond the page, the test scaffolding, and the
+    two files of the build: consentry.js and the SDK file it names (contract §1)."""
+    return sorted({r.path for r in site.requests} - {path, "/diag.js", "/consentry.js", "/favicon.ico", "/__blank",
+                                                      "/" + sdk_file_name()})
 
 
 @pytest.mark.parametrize("choice", ["none", "reject", "close", "panel-save"])
