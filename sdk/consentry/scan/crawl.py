@@ -2,7 +2,8 @@
 
 Each state is a fresh browser profile. The no-choice visit discovers the pages (same-origin links,
 breadth first, in document order) and the two choice visits replay exactly that list, so the
-three tables compare like with like. Politeness and bounds: one page at a time, ``delay``
+three tables compare like with like; a choice visit records the start page right after the click,
+then loads it again (the first page view that starts with the choice) before the other pages. Politeness and bounds: one page at a time, ``delay``
 seconds between page loads, a per-page load limit, a time budget for the whole scan, caps on
 every list; whatever a limit cut off is listed in ``skipped``.
 """
@@ -177,7 +178,9 @@ class StateRun:
                     self.raw["status"], self.raw["reason"] = "not-run", why
                     return
                 browser.settle(self.limits.settle, self.limits.settle_limit)
-                page = self.record(browser, url, {"timedOut": False, "error": None}, True)
+                self.raw["pages"].append(self.record(browser, url, {"timedOut": False, "error": None}, True))
+                # The next page view is where a choice really shows: load the start page again.
+                page = self.visit(browser, url)
             else:
                 page = self.visit(browser, url)
             self.raw["pages"].append(page)
