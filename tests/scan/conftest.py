@@ -112,7 +112,7 @@ def hostile_site(tracker):
     def huge(req):
         links = "".join('<a href="/huge.html?n=%d">%d</a> ' % (i, i) for i in range(20000))
         gated = '<script type="text/plain" data-category="analytics"></script>' * 1000
-        body = "<!doctype html><title>Huge</title><p>%s</p>%s%s" % ("x" * 2_000_000, links, gated)
+        body = "<!doctype html><title>Huge</title>%s<p>%s</p>%s" % (gated, "x" * 200_000, links)
         return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
 
     routes = {"/redirect-loop": lambda req: (302, {"Location": "/redirect-loop"}, b""),

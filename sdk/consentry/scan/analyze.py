@@ -13,6 +13,7 @@ import datetime
 import ipaddress
 
 from consentry.engine import config as engine_config
+from consentry.engine.util import only_chars
 
 from . import trackers
 
@@ -265,6 +266,8 @@ def undeclared(states: dict, raw_config: dict, config: dict) -> list[dict]:
     by_id = {c.get("id"): c for c in categories if isinstance(c, dict)}
     placed = {}
     for name, row in sorted(rows.items()):
+        if len(name) > 200 or not only_chars(name, engine_config.COOKIE_NAME_CHARS):
+            continue   # the configuration cannot name it; listed as such below
         target = suggest_category(config, row, name in unconsented)
         cat = by_id.get(target)
         if cat is None:
@@ -275,7 +278,7 @@ def undeclared(states: dict, raw_config: dict, config: dict) -> list[dict]:
     fragment = {"categories": categories}
     result = engine_config.validate(engine_config.merge(raw_config, fragment))
     valid = not result["errors"]
-    items = ["%s -> %s%s" % (name, placed.get(name, "?"), " (%s)" % rows[name]["vendor"] if rows[name].get("vendor") else "")
+    items = ["%s -> %s%s" % (name, placed.get(name, "(cannot be declared: not a valid cookie name)"), " (%s)" % rows[name]["vendor"] if rows[name].get("vendor") else "")
              for name in sorted(rows)]
     return [_finding("undeclared-cookie", "low", "all", "Cookies no category declares",
                      "Declare them (or remove the code that sets them) so the preferences panel tells "
