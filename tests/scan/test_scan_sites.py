@@ -45,6 +45,10 @@ def test_fault_site_reports_every_planted_fault(scan, fault_site, tracker, tmp_p
     assert any(i.startswith("cookie _ga ") for i in found["tracker-storage-before-choice"]["items"])
     # A server-set HttpOnly cookie before a choice, attributed to the response that set it ...
     assert any(i.startswith("cookie visitor_id ") for i in found["storage-before-choice"]["items"])
+    assert any(i.startswith("localStorage ab_bucket ") for i in found["storage-before-choice"]["items"])
+    # Storage names per state: IndexedDB only once analytics is accepted.
+    kinds = lambda s: {(x["kind"], x["name"]) for x in report["states"][s]["storage"]}  # noqa: E731
+    assert ("indexedDB", "stats-db") in kinds("accept-all") - kinds("no-choice") - kinds("reject-all")
     nc = {c["name"]: c for c in report["states"]["no-choice"]["cookies"]}
     assert nc["visitor_id"]["httpOnly"] and nc["visitor_id"]["setBy"] == ["response %s/" % fault_site.url]
     assert nc["_ga"]["setBy"] == ["script %s/" % fault_site.url]   # an inline script of the page

@@ -134,8 +134,7 @@ def build_state(raw_state: dict, site_host: str, config: dict) -> dict:
                     {k: el.get(k) for k in ("tag", "category", "service", "src", "state")})
     pages = [{k: p.get(k) for k in ("url", "finalUrl", "title", "timedOut", "error")} for p in raw_state.get("pages", [])]
     return {"status": raw_state["status"], "reason": raw_state.get("reason"), "pages": pages,
-            "cookies": cookies, "storage": storage, "requests": requests, "gated": gated,
-            "screenshots": raw_state.get("screenshots", {})}
+            "cookies": cookies, "storage": storage, "requests": requests, "gated": gated}
 
 
 # ---------------------------------------------------------------------------- findings

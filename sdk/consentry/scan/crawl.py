@@ -64,7 +64,7 @@ class StateRun:
         self.shots = shots          # name -> png bytes, filled by the no-choice state
         self.skipped: list[dict] = []
         self.raw = {"name": name, "status": "done", "reason": None, "pages": [], "requests": [],
-                    "setCookies": [], "cookies": [], "storage": [], "screenshots": {}}
+                    "setCookies": [], "cookies": [], "storage": []}
         self.origins = [origin]
 
     def skip(self, what: str, why: str) -> None:

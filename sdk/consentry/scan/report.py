@@ -27,8 +27,7 @@ th{background:#eef0f3}
 .sev{display:inline-block;border-radius:4px;padding:1px 7px;font-size:.8em;font-weight:700;text-transform:uppercase}
 .high{background:#b3261e;color:#fff}.medium{background:#e8a100;color:#1b1f24}.low{background:#3b6fb6;color:#fff}.info{background:#888;color:#fff}
 .finding{background:#fff;border:1px solid #dde1e6;border-left-width:6px;border-radius:6px;padding:8px 14px;margin:10px 0}
-.finding.high{border-left-color:#b3261e;background:#fff}.finding.medium{border-left-color:#e8a100;background:#fff}
-.finding.low{border-left-color:#3b6fb6;background:#fff}
+.f-high{border-left-color:#b3261e}.f-medium{border-left-color:#e8a100}.f-low{border-left-color:#3b6fb6}.f-info{border-left-color:#888}
 pre{background:#f0f2f5;padding:10px;overflow:auto;font-size:.85em}
 figure{display:inline-block;margin:0 16px 16px 0;vertical-align:top}
 figure img{max-width:520px;border:1px solid #ccc;box-shadow:0 1px 4px rgba(0,0,0,.15)}
@@ -123,7 +122,7 @@ def _finding_html(f: dict) -> str:
     items = "".join("<li>%s</li>" % _e(i) for i in f["items"][:200])
     if len(f["items"]) > 200:
         items += "<li>... %d more in report.json</li>" % (len(f["items"]) - 200)
-    out = "<div class=\"finding %s\"><p><span class=\"sev %s\">%s</span> <b>%s</b> <span class=muted>(%s)</span></p><p>%s</p><ul>%s</ul>" % (
+    out = "<div class=\"finding f-%s\"><p><span class=\"sev %s\">%s</span> <b>%s</b> <span class=muted>(%s)</span></p><p>%s</p><ul>%s</ul>" % (
         _e(f["severity"]), _e(f["severity"]), _e(f["severity"]), _e(f["title"]), _e(STATE_TITLES.get(f["state"], "every state")),
         _e(f["detail"]), items)
     if "suggestion" in f:
