@@ -19,6 +19,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SITES = Path(__file__).resolve().parent / "sites"
 DIST = REPO / "dist"
+PIXEL_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 sys.path.insert(0, str(REPO / "build"))
 
 from consentry_build.devserver import make_server  # noqa: E402
@@ -47,6 +48,8 @@ def bundle(request):
 
 
 def _tracker_route(req):
+    if req.path.endswith(".gif"):
+        return 200, {"Content-Type": "image/gif"}, PIXEL_GIF
     return 200, {"Content-Type": "text/javascript", "Access-Control-Allow-Origin": "*"}, b"window.__tracked = 1;\n"
 
 

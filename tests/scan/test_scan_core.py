@@ -107,3 +107,24 @@ def test_html_escapes_site_text():
     assert evil not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "<script" not in html
     [f] = [f for f in out["findings"] if f["rule"] == "undeclared-cookie"]
     assert f["items"] == [evil + " -> (cannot be declared: not a valid cookie name)"] and f["suggestion"]["valid"]
+
+
+def facts(**over):
+    base = {"title": "t", "consentry": True, "consentryScript": True, "consentryFirst": True, "settingsLink": "Cookie settings",
+            "consentMode": {"dataLayer": False, "defaultAt": -1, "firstOtherAt": -1, "entries": 0},
+            "gated": [], "links": [], "cookieWrites": []}
+    base.update(over)
+    return base
+
+
+def test_page_checks():
+    page = lambda **f: {"url": "https://shop.test/%d" % len(f), "facts": facts(**f)}  # noqa: E731
+    pages = [page(), page(consentryFirst=False, settingsLink=None),
+             page(consentMode={"dataLayer": True, "defaultAt": 2, "firstOtherAt": 0, "entries": 3})]
+    out = run([raw_state("no-choice", pages=pages)])
+    found = {f["rule"]: f["items"] for f in out["findings"]}
+    # Consentry with Consent Mode on and no dataLayer default is "missing"; a late default is "late".
+    assert found["consent-mode-missing"] == ["https://shop.test/0", "https://shop.test/2"]
+    assert found["consent-mode-late"] == ["https://shop.test/1"]
+    assert found["consentry-not-first"] == ["https://shop.test/2"]
+    assert found["no-settings-link"] == ["https://shop.test/2"]

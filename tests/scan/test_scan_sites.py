@@ -76,7 +76,8 @@ def test_fault_site_reports_every_planted_fault(scan, fault_site, tracker, tmp_p
     assert "<script" not in html and "data:image/png;base64," in html and "Survives Reject all" in html
 
 
-def test_site_without_consentry(scan, vanilla_site):
+def test_site_without_consentry(scan, vanilla_site, tracker):
+    tracker.clear_requests()
     status, report = scan(vanilla_site.url + "/", "--pages", "0",
                           "--reject-selector", "#cc-main [data-role=necessary]",
                           "--accept-selector", "#cc-main [data-role=all]")
@@ -93,11 +94,18 @@ def test_site_without_consentry(scan, vanilla_site):
     assert "cc_cookie" in names("reject-all")
     assert not any("cc_cookie" in i for i in found["survives-reject"]["items"])
     assert "no-settings-link" not in found
+    # The other site's pixel: reported in every state (it is not gated), never sent.
+    assert any("/t/vanilla-pixel.gif" in i for i in found["survives-reject"]["items"])
+    assert tracker.requests == []
 
 
-def test_site_without_consentry_no_choice_only(scan, vanilla_site):
-    """Without selectors the scan still reports the no-choice state and says why it stopped there."""
-    status, report = scan(vanilla_site.url + "/", "--pages", "0", "--fail-on", "none")
+def test_site_without_consentry_no_choice_only(scan, vanilla_site, tracker):
+    """Without selectors the scan still reports the no-choice state and says why it stopped there;
+    --allow-third-party lets other sites' requests through."""
+    tracker.clear_requests()
+    status, report = scan(vanilla_site.url + "/", "--pages", "0", "--fail-on", "none", "--allow-third-party")
+    [pixel] = [r for r in report["states"]["no-choice"]["requests"] if r["url"].endswith("/t/vanilla-pixel.gif")]
+    assert pixel["error"] is None and len(tracker.requests_for("/t/vanilla-pixel.gif")) == 1
     assert status == 0
     assert report["states"]["no-choice"]["status"] == "done"
     assert report["states"]["reject-all"]["status"] == "not-run"
