@@ -128,3 +128,11 @@ def test_page_checks():
     assert found["consent-mode-late"] == ["https://shop.test/1"]
     assert found["consentry-not-first"] == ["https://shop.test/2"]
     assert found["no-settings-link"] == ["https://shop.test/2"]
+
+
+def test_consentry_without_a_working_banner_is_a_finding():
+    page = {"url": "https://shop.test/", "facts": facts()}
+    broken = dict(raw_state("reject-all"), status="not-run", reason="no Consentry reject-all button appeared")
+    out = run([raw_state("no-choice", pages=[page]), broken])
+    [f] = [f for f in out["findings"] if f["rule"] == "choice-not-recorded"]
+    assert f["severity"] == "medium" and f["state"] == "reject-all" and f["items"] == [broken["reason"]]

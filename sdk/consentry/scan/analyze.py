@@ -303,6 +303,12 @@ def analyze(raw: dict, raw_config: dict, config: dict, fail_on: str) -> dict:
     findings = before_choice(nc)
     if "reject-all" in states and states["reject-all"]["status"] == "done":
         findings += after_reject(states["reject-all"])
+    for name in ("reject-all", "accept-all"):
+        if first.get("consentry") and name in states and states[name]["status"] != "done":
+            findings.append(_finding("choice-not-recorded", "medium", name, "A choice could not be made",
+                                     "Consentry is on the page but the scan could not record this choice "
+                                     "with its banner, so visitors probably cannot either.",
+                                     [states[name]["reason"] or "unknown"]))
     findings += page_checks(raw_states["no-choice"], config, nc["requests"], manager is not None)
     findings += undeclared(states, raw_config, config)
     findings.sort(key=lambda f: SEVERITIES.index(f["severity"]))

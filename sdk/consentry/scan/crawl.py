@@ -122,11 +122,12 @@ class StateRun:
                 "var el = document.querySelector(arguments[0]); return el && el.getClientRects().length ? el : null;", selector)
         else:
             find = lambda: browser.consentry_part(part)  # noqa: E731
-        button = browser.wait_for(find, min(10.0, max(1.0, self.clock.left())))
+        # A loaded machine can take seconds to start a consent manager: wait up to 20 s for its button.
+        button = browser.wait_for(find, min(20.0, max(1.0, self.clock.left())))
         if not button:
             return ("no visible element matches %r" % selector) if selector else "no Consentry %s button appeared" % part
         button.click()
-        if not selector and not browser.wait_for(browser.has_choice, 5.0):
+        if not selector and not browser.wait_for(browser.has_choice, 10.0):
             return "the click on %s recorded no choice" % part
         return None
 
