@@ -85,14 +85,14 @@ def fault_site(bundle, tracker):
 
 
 @pytest.fixture(scope="session")
-def vanilla_site(tracker):
+def vanilla_site(request, tracker):
     """A page using vanilla-cookieconsent from npm (cached outside the repo by the bench's vendor.py)."""
     from consentry_build.bench.vendor import ensure_vendor
 
     try:
         modules = ensure_vendor(log=lambda msg: None)
     except RuntimeError as exc:
-        pytest.skip("vanilla-cookieconsent unavailable: %s" % exc)
+        _require(request.config, "vanilla-cookieconsent unavailable (npm is needed once): %s" % exc)
 
     def vendor(req):
         rel = req.path[len("/vendor/"):]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from consentry.engine import config as engine_config
 from consentry.scan import analyze, events, report, trackers
 from consentry.scan.crawl import same_origin_links
@@ -136,3 +138,18 @@ def test_consentry_without_a_working_banner_is_a_finding():
     out = run([raw_state("no-choice", pages=[page]), broken])
     [f] = [f for f in out["findings"] if f["rule"] == "choice-not-recorded"]
     assert f["severity"] == "medium" and f["state"] == "reject-all" and f["items"] == [broken["reason"]]
+
+
+def test_usage_errors_are_exit_status_2_before_any_browser(tmp_path, capsys):
+    from consentry.cli import main
+
+    bad = tmp_path / "site.json"
+    bad.write_text('{"categories": [{"id": "Not An Id"}]}')
+    assert main(["scan", "http://127.0.0.1:9/", "--config", str(bad), "--out", str(tmp_path / "r")]) == 2
+    assert "is not a valid configuration" in capsys.readouterr().err
+    assert main(["scan", "file:///etc/passwd", "--out", str(tmp_path / "r")]) == 2
+    assert main(["scan", "http://127.0.0.1:9/", "--reject-selector", "#no", "--out", str(tmp_path / "r")]) == 2
+    with pytest.raises(SystemExit) as exited:   # argparse's own usage error
+        main(["scan", "http://127.0.0.1:9/", "--budget", "-1", "--out", str(tmp_path / "r")])
+    assert exited.value.code == 2
+    assert not (tmp_path / "r").exists()

@@ -238,6 +238,8 @@ def scan(url: str, limits: Limits, log=print) -> dict:
             continue
         log("scan: %s (%d page%s)" % (name, len(urls), "" if len(urls) == 1 else "s"))
         states.append(run.run(discover=name == "no-choice"))
+        if not states[0]["pages"]:
+            raise ScanError("the time budget of %gs ended before the first page" % limits.budget)
         browser = run.raw.pop("browser", browser)
         skipped += run.skipped
     return {"url": url, "siteHost": parts.hostname or "", "origin": origin, "states": states,
