@@ -16,6 +16,8 @@ from consentry import __version__
 # are not installed) is skipped; its commands then do not appear.
 COMMANDS = (
     "consentry_build.cli",   # build, validate
+    # --- scan (consentry.scan): audit a site's cookies and trackers
+    "consentry.scan.cli",    # scan
 )
 
 

@@ -1,0 +1,95 @@
+"""The ``consentry scan`` command: check the arguments, crawl, analyze, write, pick the exit status."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from consentry.engine import config as engine_config
+
+from . import analyze, report
+from .browser import BrowserError
+from .crawl import Limits, ScanError, scan
+
+BUILTIN = Path(__file__).resolve().parents[1] / "data" / "default-config.json"
+
+
+class UsageError(Exception):
+    """Bad arguments or a bad configuration file: exit status 2, nothing scanned."""
+
+
+def site_config(path: str | None) -> tuple[dict, str]:
+    """The raw configuration the scan judges against: the built-in one, with ``path`` merged over it."""
+    raw = json.loads(BUILTIN.read_text(encoding="utf-8"))
+    if not path:
+        return raw, "built-in"
+    try:
+        site = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError("cannot read %s: %s" % (path, exc.strerror)) from None
+    except ValueError as exc:
+        raise UsageError("%s is not valid JSON: %s" % (path, exc)) from None
+    merged = engine_config.merge(raw, site)
+    problems = engine_config.validate(merged)["errors"]
+    if problems:
+        raise UsageError("%s is not a valid configuration:\n%s" % (
+            path, "\n".join("  %s: %s" % (e["path"], e["message"]) for e in problems)))
+    return merged, path
+
+
+def with_page_override(raw: dict, source: str, page_text: str | None, skipped: list) -> tuple[dict, dict, str]:
+    """Merge the start page's inline ``#consentry-config`` as the browser does: an invalid one is
+    ignored whole (and said so)."""
+    base = engine_config.validate(raw)["config"]
+    if not page_text:
+        return raw, base, source
+    try:
+        merged = engine_config.merge(raw, json.loads(page_text))
+    except ValueError:
+        skipped.append({"state": "no-choice", "what": "the page's #consentry-config", "why": "not valid JSON; ignored"})
+        return raw, base, source
+    result = engine_config.validate(merged)
+    if result["errors"]:
+        skipped.append({"state": "no-choice", "what": "the page's #consentry-config",
+                        "why": "invalid (%s); ignored, as the browser does" % result["errors"][0]["message"]})
+        return raw, base, source
+    return merged, result["config"], source + " + the page's #consentry-config"
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError("%r is not an http(s) URL" % url)
+    return url if parts.path else url + "/"
+
+
+def run_scan(args) -> int:
+    log = (lambda *a: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    try:
+        url = check_url(args.url)
+        raw_config, source = site_config(args.config)
+        if bool(args.reject_selector) != bool(args.accept_selector):
+            raise UsageError("--reject-selector and --accept-selector go together")
+        limits = Limits(pages=args.pages, delay=args.delay, page_timeout=args.page_timeout, budget=args.budget,
+                        cap=args.max_items, allow_third_party=args.allow_third_party,
+                        accept_selector=args.accept_selector, reject_selector=args.reject_selector)
+        raw = scan(url, limits, log=log)
+    except UsageError as exc:
+        print("consentry scan: %s" % exc, file=sys.stderr)
+        return 2
+    except (ScanError, BrowserError) as exc:
+        print("consentry scan: %s" % exc, file=sys.stderr)
+        return 2
+    first = raw["states"][0]["pages"][0].get("facts") or {}
+    raw_config, config, source = with_page_override(raw_config, source, first.get("pageConfig"), raw["skipped"])
+    raw["configSource"] = source
+    raw["options"] = {"pages": args.pages, "delay": args.delay, "pageTimeout": args.page_timeout,
+                      "budget": args.budget, "maxItems": args.max_items, "allowThirdParty": args.allow_third_party,
+                      "rejectSelector": args.reject_selector, "acceptSelector": args.accept_selector}
+    result = analyze.analyze(raw, raw_config, config, args.fail_on)
+    out = Path(args.out)
+    report.write(result, raw["screenshots"], out)
+    print(report.console_summary(result, out))
+    return analyze.exit_status(result)
