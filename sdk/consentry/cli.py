@@ -18,6 +18,8 @@ COMMANDS = (
     "consentry_build.cli",   # build, validate
     # --- scan (consentry.scan): audit a site's cookies and trackers
     "consentry.scan.cli",    # scan
+    # --- consent log (consentry.log): proof-of-consent receiver and auditor's commands
+    "consentry.log.cli",     # log serve|show|export|purge|stats
 )
 
 

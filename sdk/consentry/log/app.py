@@ -1,0 +1,207 @@
+"""The receiver: one ``ConsentLog`` object, served as ASGI (``.asgi``) or WSGI (``.wsgi``).
+
+Both adapters run the same steps, in this order, so a hostile request costs as little as
+possible and nothing is stored unless every step passes:
+
+1. path (404), method / content type / size / origin (``guard.check_request``: 405/415/413/403);
+2. per-client rate limit (429, with ``Retry-After``);
+3. the body, read up to the size limit (413) within ``read_timeout`` seconds (408, ASGI only:
+   a WSGI server owns its sockets);
+4. the payload (``payload.parse_beacon``: 400 with the reason as a short text body);
+5. the row, through the group-commit writer: ``204`` once it is committed (or was already
+   stored: beacons are idempotent), ``503`` with ``Retry-After`` when it could not be stored.
+
+The receiver answers at ``path`` (``/consent-log``) or, mounted under a prefix (FastAPI
+``app.mount``, werkzeug's ``DispatcherMiddleware``), at the mount point itself. Stored per beacon:
+the record's fields, the page path, the time received and, only with ``store_ip=True``, the
+client's network (IPv4 /24, IPv6 /48); never the address itself nor the user agent.
+"""
+
+import asyncio
+import ipaddress
+import time
+
+from . import guard, payload
+from .store import StoreError, open_store
+from .writer import Writer
+
+DEFAULT_PATH = "/consent-log"
+REASONS = {204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 408: "Request Timeout", 413: "Content Too Large",
+           415: "Unsupported Media Type", 429: "Too Many Requests", 503: "Service Unavailable"}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def ip_prefix(address):
+    """The network of a client address: IPv4 /24, IPv6 /48 (None when it is not an address)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    bits = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network("%s/%d" % (ip, bits), strict=False))
+
+
+class ConsentLog:
+    """A consent-log receiver on one database.
+
+    ``db``: a URL (``sqlite:///consent-log.db``, ``postgresql://...``) or a store from
+    ``store.open_store``. The schema is migrated on creation. ``allowed_origins``: the origins
+    (``https://www.example.com``) whose pages may send beacons; empty = the request's own host.
+    """
+
+    def __init__(self, db, path=DEFAULT_PATH, allowed_origins=(), max_bytes=32 * 1024,
+                 rate=5.0, burst=20, store_ip=False, read_timeout=5.0, wait_timeout=10.0,
+                 writer_threads=None, migrate=True):
+        self.store = open_store(db) if isinstance(db, str) else db
+        if migrate:
+            self.store.migrate()
+        self.path = path
+        self.allowed_origins = guard.normalise_origins(allowed_origins)
+        self.max_bytes = max_bytes
+        self.limit = guard.RateLimit(rate, burst)
+        self.store_ip = store_ip
+        self.read_timeout = read_timeout
+        self.wait_timeout = wait_timeout
+        if writer_threads is None:     # SQLite has one writer at a time; PostgreSQL takes two
+            writer_threads = 2 if self.store.dialect == "postgresql" else 1
+        self.writer = Writer(self.store, threads=writer_threads)
+
+    def close(self):
+        self.writer.close()
+        self.store.close()
+
+    # ---------------------------------------------------------------- the steps, shared
+    def admit(self, method, path, mounted, headers, client):
+        """Steps 1 and 2: ``None`` when the body may be read, else ``(status, reason)``."""
+        if path not in (self.path, self.path + "/") and not (mounted and path in ("", "/")):
+            return 404, "not-found"
+        refused = guard.check_request(method, headers, self.max_bytes, self.allowed_origins)
+        if refused is not None:
+            return refused
+        if not self.limit.allow(client):
+            return 429, "rate-limited"
+        return None
+
+    def accept(self, body, client):
+        """Step 4 then 5: a future resolved when the row is stored, or ``(status, reason)``."""
+        entry, reason = payload.parse_beacon(body)
+        if entry is None:
+            return 400, reason
+        entry["received_at"] = int(time.time() * 1000)
+        entry["ip_prefix"] = ip_prefix(client) if self.store_ip else None
+        return self.writer.submit(entry)
+
+    @staticmethod
+    def response(status, reason):
+        """``(status, headers, body)`` for a decision."""
+        headers = [("cache-control", "no-store")]
+        if status == 204:
+            return status, headers, b""
+        headers.append(("content-type", "text/plain; charset=utf-8"))
+        if status == 405:
+            headers.append(("allow", "POST"))
+        if status in (429, 503):
+            headers.append(("retry-after", "1" if status == 429 else "5"))
+        return status, headers, (reason + "\n").encode()
+
+    # ---------------------------------------------------------------- ASGI
+    async def asgi(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        status, reason = await self._asgi_decide(scope, receive)
+        status, headers, body = self.response(status, reason)
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(k.encode(), v.encode()) for k, v in headers]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _asgi_decide(self, scope, receive):
+        root = scope.get("root_path", "")
+        path = scope["path"]
+        if root and path.startswith(root):
+            path = path[len(root):]
+        headers = {}
+        for k, v in scope["headers"]:
+            headers[k.decode("latin-1").lower()] = v.decode("latin-1")
+        client = (scope.get("client") or ("", 0))[0]
+        refused = self.admit(scope["method"], path, bool(root), headers, client)
+        if refused is not None:
+            return refused
+        try:
+            async with asyncio.timeout(self.read_timeout):
+                body = await self._read_asgi(receive)
+        except BodyTooLarge:
+            return 413, "too-large"
+        except asyncio.TimeoutError:
+            return 408, "too-slow"
+        outcome = self.accept(body, client)
+        if isinstance(outcome, tuple):
+            return outcome
+        try:
+            async with asyncio.timeout(self.wait_timeout):
+                await asyncio.wrap_future(outcome)
+        except (StoreError, asyncio.TimeoutError):
+            return 503, "not-stored"
+        return 204, "stored"
+
+    async def _read_asgi(self, receive):
+        chunks = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise asyncio.TimeoutError()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise BodyTooLarge()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    # ---------------------------------------------------------------- WSGI
+    def wsgi(self, environ, start_response):
+        status, reason = self._wsgi_decide(environ)
+        status, headers, body = self.response(status, reason)
+        start_response("%d %s" % (status, REASONS[status]), headers)
+        return [body]
+
+    def _wsgi_decide(self, environ):
+        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items()
+                   if k.startswith("HTTP_")}
+        for k in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            if environ.get(k):
+                headers[k.replace("_", "-").lower()] = environ[k]
+        client = environ.get("REMOTE_ADDR", "")
+        refused = self.admit(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""),
+                             bool(environ.get("SCRIPT_NAME")), headers, client)
+        if refused is not None:
+            return refused
+        length = int(headers.get("content-length") or 0)    # digits only: checked by admit()
+        body = environ["wsgi.input"].read(length) if length else b""
+        outcome = self.accept(body, client)
+        if isinstance(outcome, tuple):
+            return outcome
+        try:
+            outcome.result(self.wait_timeout)
+        except (StoreError, TimeoutError):
+            return 503, "not-stored"
+        return 204, "stored"

@@ -1,0 +1,93 @@
+"""Group commit: many concurrent beacons, one transaction, one answer per beacon.
+
+A commit costs a disk flush (SQLite) or a round trip (PostgreSQL) whatever its size, so
+committing each beacon alone caps the rate at a few hundred a second. Requests ``submit()`` their
+entry and wait on the returned future; writer threads take everything queued (up to
+``max_batch``), store it in one transaction and resolve every future of the batch: ``True`` once
+the rows are committed, or the exception when the transaction failed. A beacon is thus answered
+204 only after its row is durable, and 503 when it is not.
+
+When ``max_pending`` entries already wait (the database is slow or away), ``submit`` fails at
+once (``Overloaded``) instead of letting requests pile up.
+"""
+
+import concurrent.futures
+import queue
+import threading
+
+from .store import StoreError
+
+_STOP = object()
+
+
+class Overloaded(StoreError):
+    """Too many beacons wait for the database already."""
+
+
+class Writer:
+    def __init__(self, store, threads=1, max_batch=1000, max_pending=20_000):
+        self.store = store
+        self.max_batch = max_batch
+        self.max_pending = max_pending
+        self._queue = queue.SimpleQueue()
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._run, name="consentry-log-writer-%d" % i,
+                                          daemon=True) for i in range(threads)]
+        for t in self._threads:
+            t.start()
+
+    def submit(self, entry):
+        fut = concurrent.futures.Future()
+        with self._lock:
+            if self._pending >= self.max_pending:
+                fut.set_exception(Overloaded("%d beacons already wait for the database" % self._pending))
+                return fut
+            self._pending += 1
+        self._queue.put((entry, fut))
+        return fut
+
+    def _take(self):
+        first = self._queue.get()
+        if first is _STOP:
+            self._queue.put(_STOP)              # the other threads stop too
+            return None
+        batch = [first]
+        while len(batch) < self.max_batch:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                self._queue.put(_STOP)          # for the next thread; this batch still goes in
+                break
+            batch.append(item)
+        # Running futures can no longer be cancelled by a waiter that gave up (it answered 503);
+        # the row of one already cancelled is still stored, nobody is told: storing twice is a no-op.
+        return [(e, fut if fut.set_running_or_notify_cancel() else None) for e, fut in batch]
+
+    def _run(self):
+        while True:
+            batch = self._take()
+            if batch is None:
+                return
+            try:
+                self.store.insert_many([e for e, _ in batch])
+                outcome = None
+            except Exception as exc:            # every waiter learns it failed; none is dropped
+                outcome = exc if isinstance(exc, StoreError) else StoreError(repr(exc))
+            with self._lock:
+                self._pending -= len(batch)
+            for _, fut in batch:
+                if fut is None:
+                    continue
+                if outcome is None:
+                    fut.set_result(True)
+                else:
+                    fut.set_exception(outcome)
+
+    def close(self):
+        """Store what is queued, then stop the threads."""
+        self._queue.put(_STOP)
+        for t in self._threads:
+            t.join()
