@@ -22,3 +22,12 @@ def pytest_addoption(parser):
         default=False,
         help="fail (instead of skip) when a selected browser, its driver or dist/consentry.js is missing; CI uses it",
     )
+
+    # --- consent log: real database servers (tests/log)
+    services = parser.getgroup("consentry services")
+    services.addoption(
+        "--require-services",
+        action="store_true",
+        default=False,
+        help="fail (instead of skip) when a database server the tests need (PostgreSQL) is missing; CI uses it",
+    )

@@ -179,12 +179,13 @@ class ConsentLog:
 
     # ---------------------------------------------------------------- WSGI
     def wsgi(self, environ, start_response):
-        status, reason = self._wsgi_decide(environ)
+        status, reason = self.wsgi_decide(environ)
         status, headers, body = self.response(status, reason)
         start_response("%d %s" % (status, REASONS[status]), headers)
         return [body]
 
-    def _wsgi_decide(self, environ):
+    def wsgi_decide(self, environ):
+        """``(status, reason)`` for a WSGI environ (also used by the Django view)."""
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items()
                    if k.startswith("HTTP_")}
         for k in ("CONTENT_TYPE", "CONTENT_LENGTH"):

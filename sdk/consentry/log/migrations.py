@@ -40,8 +40,8 @@ STEPS = [
                 method TEXT NOT NULL,
                 mode TEXT NOT NULL,
                 gpc BOOLEAN NOT NULL,
-                categories JSONB NOT NULL,
-                services JSONB NOT NULL,
+                categories JSON NOT NULL,      -- json, not jsonb: kept as sent, in order
+                services JSON NOT NULL,
                 path TEXT NOT NULL,
                 ip_prefix TEXT,
                 UNIQUE (consent_id, given_at))""",

@@ -206,7 +206,7 @@ class PostgresStore:
             with self.pool.connection() as conn:
                 return fn(conn)
         except self._pool_errors as exc:
-            raise StoreError(str(exc).strip() or type(exc).__name__) from exc
+            raise StoreError("PostgreSQL: " + (str(exc).strip() or type(exc).__name__)) from exc
 
     def migrate(self):
         def step(conn):
@@ -232,7 +232,7 @@ class PostgresStore:
         # One statement for the whole batch: each column as an array, unnest()ed back into rows.
         cols = list(zip(*[_insert_values(e) for e in entries]))
         sql = ("INSERT INTO consent_log (" + ", ".join(INSERT_COLUMNS) + ") "
-               "SELECT c, g, r, v, m, o, p, cat::jsonb, svc::jsonb, pa, ip FROM unnest("
+               "SELECT c, g, r, v, m, o, p, cat::json, svc::json, pa, ip FROM unnest("
                "%s::text[], %s::bigint[], %s::bigint[], %s::int[], %s::text[], %s::text[], "
                "%s::bool[], %s::text[], %s::text[], %s::text[], %s::text[]) "
                "AS t(c, g, r, v, m, o, p, cat, svc, pa, ip) ON CONFLICT DO NOTHING")

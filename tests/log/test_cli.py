@@ -1,0 +1,73 @@
+"""``consentry log show|export|purge|stats`` on both databases, through the real entry point."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import time
+
+from consentry.cli import main
+from consentry.log.payload import parse_beacon
+from consentry.log.store import open_store
+
+from beacons import beacon, encode
+
+DAY = 86_400_000
+
+
+def _fill(url):
+    now = int(time.time() * 1000)
+    rows = []
+    for cid, given, method in [("visitor-0001", now - 2000, "all"), ("visitor-0001", now - 1000, "necessary"),
+                               ("visitor-0002", now - 500, "custom"), ("visitor-0old", now - 500 * DAY, "all")]:
+        e = parse_beacon(encode(beacon(cid, given, method)))[0]
+        e["received_at"] = given + 10
+        e["ip_prefix"] = None
+        rows.append(e)
+    s = open_store(url)
+    s.migrate()
+    s.insert_many(rows)
+    s.close()
+    return now
+
+
+def test_show_export_stats_purge(db_url, capsys):
+    _fill(db_url)
+    assert main(["log", "show", "visitor-0001", "--db", db_url]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "all" in out[0] and "necessary=yes; analytics=yes (ga=yes)" in out[1]
+    assert "necessary" in out[2].split()[1] and "analytics=no (ga=no)" in out[3]
+
+    assert main(["log", "export", "--db", db_url, "--since", "30d", "--format", "jsonl"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(x)["consent_id"] for x in lines] == ["visitor-0001", "visitor-0001", "visitor-0002"]
+
+    assert main(["log", "export", "--db", db_url, "--format", "csv"]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(table) == 4 and json.loads(table[0]["categories"]) == {"necessary": True, "analytics": True}
+
+    assert main(["log", "stats", "--db", db_url]) == 0
+    stats = capsys.readouterr().out
+    assert "(any)" in stats and stats.rstrip().endswith("4")
+
+    assert main(["log", "purge", "--db", db_url, "--older-than", "400d"]) == 0
+    assert capsys.readouterr().out.startswith("1 row(s)")
+    assert main(["log", "show", "visitor-0old", "--db", db_url]) == 1
+
+
+def test_bad_input_is_one_line_not_a_traceback(sqlite_url, capsys):
+    assert main(["log", "show", "' OR 1=1 --", "--db", sqlite_url]) == 2
+    assert main(["log", "purge", "--db", sqlite_url, "--older-than", "forever"]) == 1
+    assert main(["log", "export", "--db", sqlite_url, "--since", "yesterday-ish"]) == 1
+    assert main(["log", "stats", "--db", "mysql://x"]) == 1
+    assert main(["log", "stats", "--db", "postgresql://nobody@127.0.0.1:1/none"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("consentry log:") == 5
+
+
+def test_the_command_is_installed():
+    out = subprocess.run([sys.executable, "-m", "consentry.cli", "log", "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    for name in ("serve", "show", "export", "purge", "stats"):
+        assert name in out
