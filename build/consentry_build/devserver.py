@@ -24,6 +24,9 @@ Public API::
 
     serve_forever(site_root, dist_dir, port=8000)                       # blocking, for ``invoke demo``
 
+``invoke demo`` also turns the consent log on (``consentry.log.demo``: ``head_html`` puts the
+``log.endpoint`` override first in ``<head>``, ``consent_log`` receives the beacons).
+
 ``site_root/headers.json`` maps a path glob to extra response headers, e.g.::
 
     {"/strict-csp.html": {"Content-Security-Policy": "script-src 'self'; style-src 'self'"}}
@@ -314,6 +317,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 body = tag + body
         for name, value in self.server.html_vars.items():
             body = body.replace(("{{%s}}" % name).encode(), value.encode())
+        if self.server.head_html and b'id="consentry-config"' not in body:
+            body = _HEAD_TAG_RE.sub(lambda m: m.group(0) + self.server.head_html, body, count=1)
         return body
 
     def _cookies(self) -> dict:
@@ -331,8 +336,13 @@ class DevServer(http.server.ThreadingHTTPServer):
     daemon_threads = True  # a browser holding a keep-alive socket must not block shutdown
     allow_reuse_address = True
 
-    def __init__(self, site_root, dist_dir, port: int = 0, extra_routes=None, html_vars=None, verbose=False):
+    def __init__(self, site_root, dist_dir, port: int = 0, extra_routes=None, html_vars=None, verbose=False,
+                 head_html=b"", consent_log=None):
         self.site_root = Path(site_root).resolve()
+        #: Inserted first in ``<head>`` of pages without their own ``#consentry-config`` (the demo's
+        #: consent-log override), and the receiver behind it (see ``consentry.log.demo``).
+        self.head_html = head_html
+        self.consent_log = consent_log
         self.dist_dir = Path(dist_dir).resolve()
         self.extra_routes = dict(extra_routes or {})
         #: ``{"NAME": "value"}``: ``{{NAME}}`` in HTML pages is replaced by ``value`` (tests use it to
@@ -385,6 +395,12 @@ class DevServer(http.server.ThreadingHTTPServer):
         self._thread.start()
         return self
 
+    def server_close(self) -> None:
+        super().server_close()
+        if self.consent_log is not None:      # its writer stores what is queued, then stops
+            self.consent_log.close()
+            self.consent_log = None
+
     def shutdown(self) -> None:
         """Stop serving (if started in a thread) and close the listening socket."""
         if self._thread is not None:
@@ -394,15 +410,20 @@ class DevServer(http.server.ThreadingHTTPServer):
         self.server_close()
 
 
-def make_server(site_root, dist_dir, port: int = 0, extra_routes=None, *, html_vars=None, verbose=False) -> DevServer:
+def make_server(site_root, dist_dir, port: int = 0, extra_routes=None, *, html_vars=None, verbose=False,
+                head_html=b"", consent_log=None) -> DevServer:
     """Start a :class:`DevServer` in a background thread and return it (port 0 = any free port)."""
-    return DevServer(site_root, dist_dir, port, extra_routes, html_vars=html_vars, verbose=verbose).start()
+    return DevServer(site_root, dist_dir, port, extra_routes, html_vars=html_vars, verbose=verbose,
+                     head_html=head_html, consent_log=consent_log).start()
 
 
 def serve_forever(site_root, dist_dir, port: int = 8000) -> None:
     """Serve until Ctrl-C, logging requests to stderr (used by ``invoke demo``)."""
+    from consentry.log.demo import dev_options   # the demo logs every choice (QA panel shows them)
+
+    log_db = Path(dist_dir).resolve() / "demo-consent-log.db"
     try:
-        srv = DevServer(site_root, dist_dir, port, verbose=True)
+        srv = DevServer(site_root, dist_dir, port, verbose=True, **dev_options(str(log_db)))
     except OSError as exc:
         sys.exit("cannot listen on 127.0.0.1:%s (%s): is another server running? "
                  "Pick another port, e.g. `invoke demo --port 8001`." % (port, exc.strerror or exc))
@@ -411,6 +432,7 @@ def serve_forever(site_root, dist_dir, port: int = 8000) -> None:
     if not bundle.is_file():
         print("warning: %s is missing: run `invoke build` first" % bundle, file=sys.stderr)
     print("QA panel: %s/qa.html   strict CSP: %s/strict-csp.html   Ctrl-C to stop" % (srv.url, srv.url))
+    print("consent log: POST %s/consent-log -> %s (consentry log show ID --db sqlite:///%s)" % (srv.url, log_db, log_db))
     try:
         srv.serve_forever()
     except KeyboardInterrupt:

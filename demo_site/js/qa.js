@@ -27,6 +27,7 @@
     window.addEventListener('consentry:' + name, function (ev) {
       log('consentry:' + name, ev.detail);
       render();
+      if (name === 'consent') { setTimeout(loadConsentLog, 300); }   // after the beacon is stored
     });
   });
 
@@ -59,6 +60,27 @@
     $('qa-cookie-raw').textContent = raw === null ? '(no cookie)' : raw;
     $('qa-cookie-decoded').textContent = raw === null ? '' : decode(raw);
     if (window.demoRenderStatus) { window.demoRenderStatus(); }
+  }
+
+  // The consent log's last entries (GET /qa/consent-log, served by the dev server).
+  function loadConsentLog() {
+    var list = $('qa-consent-log');
+    if (!list || !window.fetch) { return; }
+    fetch('/qa/consent-log', {cache: 'no-store'}).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (rows) {
+      list.textContent = '';
+      var lines = rows === null ? ['(the consent log is off on this server)'] : rows.map(function (row) {
+        return new Date(row.given_at).toISOString() + '  ' + row.method + '  ' + row.consent_id +
+          '  ' + JSON.stringify(row.categories) + '  ' + row.path;
+      });
+      if (rows !== null && rows.length === 0) { lines = ['(no entry yet)']; }
+      lines.forEach(function (text) {
+        var li = document.createElement('li');
+        li.textContent = text;
+        list.appendChild(li);
+      });
+    }, function () { list.textContent = '(could not read the consent log)'; });
   }
 
   function call(method) {
@@ -97,6 +119,8 @@
     $('qa-reset').addEventListener('click', call('reset'));
     $('qa-reload').addEventListener('click', function () { location.reload(); });
     $('qa-clear-log').addEventListener('click', function () { $('event-log').textContent = ''; });
+    $('qa-consent-log-refresh').addEventListener('click', loadConsentLog);
+    loadConsentLog();
 
     var region = document.documentElement.getAttribute('data-consentry-region') || '';
     $('qa-region-now').textContent = region || '(none)';
