@@ -34,14 +34,17 @@ def demo(c, port=8000):
 
 @task(pre=[build], help={"browser": "chromium or firefox (default: both)",
                          "require_browsers": "fail instead of skipping a missing browser",
+                         "require_services": "fail instead of skipping when PostgreSQL is missing",
                          "k": "pytest -k expression"})
-def test(c, browser=None, require_browsers=False, k=None):
+def test(c, browser=None, require_browsers=False, require_services=False, k=None):
     """Build, then run the whole test suite (CPython unit tests + both browsers)."""
     args = [sys.executable, "-m", "pytest", "tests"]
     if browser:
         args += ["--browser", browser]
     if require_browsers:
         args.append("--require-browsers")
+    if require_services:
+        args.append("--require-services")
     if k:
         args += ["-k", k]
     c.run(" ".join(args), pty=False)
