@@ -85,6 +85,9 @@ def test_urls():
         open_store("")
     assert open_store("sqlite:////tmp/x.db").path == "/tmp/x.db"
     assert open_store("sqlite:///x.db").path == "x.db"
+    assert open_store("sqlite:///x.db?synchronous=normal").synchronous == "normal"
+    with pytest.raises(ValueError, match="synchronous"):
+        open_store("sqlite:///x.db?synchronous=off")
 
 
 def test_an_unreachable_postgresql_is_a_store_error():

@@ -68,8 +68,8 @@ class ConsentLog:
         self.store_ip = store_ip
         self.read_timeout = read_timeout
         self.wait_timeout = wait_timeout
-        if writer_threads is None:     # SQLite has one writer at a time; PostgreSQL takes two
-            writer_threads = 2 if self.store.dialect == "postgresql" else 1
+        if writer_threads is None:     # SQLite has one writer at a time; PostgreSQL overlaps commits
+            writer_threads = 4 if self.store.dialect == "postgresql" else 1
         self.writer = Writer(self.store, threads=writer_threads)
 
     def close(self):

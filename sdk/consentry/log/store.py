@@ -11,8 +11,10 @@ Both stores offer the same methods; rows come back as dicts with the columns of 
 
 Any database failure raises ``StoreError``: the receiver answers 503 for it, never 204.
 
-SQLite: WAL mode (readers never block the writer), ``synchronous=FULL`` (a 204 means the row
-survives a power cut), one connection per thread. PostgreSQL: psycopg 3 with a
+SQLite: WAL mode (readers never block the writer), one connection per thread,
+``synchronous=FULL`` by default (a 204 means the row survives a power cut);
+``sqlite:///file.db?synchronous=normal`` skips the flush per commit (the row survives a crash of
+the receiver, not of the machine): several times faster on slow disks. PostgreSQL: psycopg 3 with a
 ``psycopg_pool.ConnectionPool``; a connection found broken (server restarted) is replaced by the
 pool, so the receiver recovers by itself.
 """
@@ -43,11 +45,15 @@ def open_store(url, **options):
     if scheme in ("postgresql", "postgres"):
         return PostgresStore(url, **options)
     if scheme == "sqlite":
-        path = unquote(urlsplit(url).path)
-        path = path[1:]             # sqlite:///relative.db, sqlite:////absolute.db
+        parts = urlsplit(url)
+        path = unquote(parts.path)[1:]      # sqlite:///relative.db, sqlite:////absolute.db
         if not path:
             raise ValueError("sqlite URL without a file: use sqlite:///relative.db or sqlite:////abs.db")
-        return SQLiteStore(path)
+        query = dict(p.partition("=")[::2] for p in parts.query.split("&") if p)
+        sync = query.pop("synchronous", "full").lower()
+        if query or sync not in ("full", "normal"):
+            raise ValueError("the only sqlite URL option is ?synchronous=full|normal")
+        return SQLiteStore(path, synchronous=sync)
     if scheme:
         raise ValueError("unsupported database URL scheme %r (use sqlite:/// or postgresql://)" % scheme)
     return SQLiteStore(url)
@@ -71,8 +77,9 @@ def _insert_values(e):
 class SQLiteStore:
     dialect = "sqlite"
 
-    def __init__(self, path):
+    def __init__(self, path, synchronous="full"):
         self.path = path
+        self.synchronous = synchronous
         self._local = threading.local()
         self._all = []
         self._lock = threading.Lock()
@@ -87,7 +94,7 @@ class SQLiteStore:
                 conn = sqlite3.connect(self.path, timeout=10, isolation_level=None,
                                        check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("PRAGMA synchronous=" + self.synchronous.upper())
             except sqlite3.Error as exc:
                 raise StoreError("cannot open %s: %s" % (self.path, exc)) from exc
             self._local.conn = conn
@@ -229,17 +236,15 @@ class PostgresStore:
         return self._run(step)
 
     def insert_many(self, entries):
-        # One statement for the whole batch: each column as an array, unnest()ed back into rows.
-        cols = list(zip(*[_insert_values(e) for e in entries]))
-        sql = ("INSERT INTO consent_log (" + ", ".join(INSERT_COLUMNS) + ") "
-               "SELECT c, g, r, v, m, o, p, cat::json, svc::json, pa, ip FROM unnest("
-               "%s::text[], %s::bigint[], %s::bigint[], %s::int[], %s::text[], %s::text[], "
-               "%s::bool[], %s::text[], %s::text[], %s::text[], %s::text[]) "
-               "AS t(c, g, r, v, m, o, p, cat, svc, pa, ip) ON CONFLICT DO NOTHING")
+        # executemany runs in pipeline mode: the whole batch in one round trip, one commit.
+        sql = ("INSERT INTO consent_log (" + ", ".join(INSERT_COLUMNS) + ") VALUES (" +
+               ", ".join(["%s"] * len(INSERT_COLUMNS)) + ") ON CONFLICT DO NOTHING")
 
         def step(conn):
             with conn.transaction():
-                return conn.execute(sql, [list(c) for c in cols]).rowcount
+                cur = conn.cursor()
+                cur.executemany(sql, [_insert_values(e) for e in entries])
+                return cur.rowcount
         return self._run(step)
 
     def _select(self, where, params, order, limit=None):
