@@ -1,7 +1,7 @@
 """Load and fault benchmark of the consent-log receiver (a script, never a test; loopback only).
 
     .venv/bin/python tests/log/bench_load.py [--db sqlite|postgresql] [--requests 60000]
-        [--seconds 30] [--clients 64] [--procs 2] [--workers 1] [--restart-at 0]
+        [--seconds 30] [--clients 64] [--procs 2] [--workers 1] [--restart-at 0] [--sync full]
 
 It starts ``consentry log serve`` (uvicorn, as deployed) on 127.0.0.1 against a fresh SQLite file
 or a throw-away PostgreSQL cluster (``pgcluster.py``, default durable settings), then sends
@@ -121,7 +121,7 @@ def run(opts):
         cluster = pgcluster.Cluster(settings=["max_connections=50"])
         url = cluster.create_database("bench")
     else:
-        url = "sqlite:///" + os.path.join(tmp, "consent-log.db")
+        url = "sqlite:///" + os.path.join(tmp, "consent-log.db") + "?synchronous=" + opts.sync
     port = pgcluster.free_port()
     server = subprocess.Popen(
         [os.path.join(os.path.dirname(sys.executable), "consentry"), "log", "serve", "--db", url,
@@ -166,7 +166,7 @@ def run(opts):
             timeline[int(t - start)][s] += 1
     lost = [cid for cid in accepted if cid not in stored_ids]
     summary = {
-        "db": opts.db, "workers": opts.workers, "clients": opts.clients, "procs": opts.procs,
+        "db": opts.db + (" sync=" + opts.sync if opts.db == "sqlite" else ""), "workers": opts.workers, "clients": opts.clients, "procs": opts.procs,
         "answered": len(lat), "seconds": round(elapsed, 2),
         "accepted": len(accepted), "accepted_per_s": round(len(accepted) / elapsed),
         "p50_ms": round(pct(lat, 0.50) * 1000, 1), "p99_ms": round(pct(lat, 0.99) * 1000, 1),
@@ -192,6 +192,7 @@ def main():
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--restart-at", type=float, default=0.0)
+    ap.add_argument("--sync", choices=("full", "normal"), default="full", help="SQLite synchronous")
     opts = ap.parse_args()
     if opts.seconds > 300 or opts.requests > 2_000_000:
         ap.error("bounded run: at most 300 s and 2,000,000 requests")

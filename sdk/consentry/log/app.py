@@ -8,7 +8,8 @@ possible and nothing is stored unless every step passes:
 3. the body, read up to the size limit (413) within ``read_timeout`` seconds (408, ASGI only:
    a WSGI server owns its sockets);
 4. the payload (``payload.parse_beacon``: 400 with the reason as a short text body);
-5. the row, through the group-commit writer: ``204`` once it is committed (or was already
+5. the row, through the group-commit writer (``writer.AsyncWriter`` for ASGI, ``writer.Writer``
+   for WSGI): ``204`` once it is committed (or was already
    stored: beacons are idempotent), ``503`` with ``Retry-After`` when it could not be stored.
 
 The receiver answers at ``path`` (``/consent-log``) or, mounted under a prefix (FastAPI
@@ -19,11 +20,13 @@ client's network (IPv4 /24, IPv6 /48); never the address itself nor the user age
 
 import asyncio
 import ipaddress
+import threading
 import time
+import weakref
 
 from . import guard, payload
 from .store import StoreError, open_store
-from .writer import Writer
+from .writer import AsyncWriter, Writer
 
 DEFAULT_PATH = "/consent-log"
 REASONS = {204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
@@ -70,11 +73,31 @@ class ConsentLog:
         self.wait_timeout = wait_timeout
         if writer_threads is None:     # SQLite has one writer at a time; PostgreSQL overlaps commits
             writer_threads = 4 if self.store.dialect == "postgresql" else 1
-        self.writer = Writer(self.store, threads=writer_threads)
+        self.writer_threads = writer_threads
+        self._writer = None             # WSGI: threads, made on first use
+        self._writer_lock = threading.Lock()
+        self._async_writers = weakref.WeakKeyDictionary()   # ASGI: one per event loop
 
     def close(self):
-        self.writer.close()
+        if self._writer is not None:
+            self._writer.close()
+        for w in list(self._async_writers.values()):
+            w.close()
         self.store.close()
+
+    def writer(self):
+        if self._writer is None:
+            with self._writer_lock:
+                if self._writer is None:
+                    self._writer = Writer(self.store, threads=self.writer_threads)
+        return self._writer
+
+    def async_writer(self):
+        loop = asyncio.get_running_loop()
+        w = self._async_writers.get(loop)
+        if w is None:
+            w = self._async_writers[loop] = AsyncWriter(self.store, threads=self.writer_threads)
+        return w
 
     # ---------------------------------------------------------------- the steps, shared
     def admit(self, method, path, mounted, headers, client):
@@ -88,14 +111,14 @@ class ConsentLog:
             return 429, "rate-limited"
         return None
 
-    def accept(self, body, client):
-        """Step 4 then 5: a future resolved when the row is stored, or ``(status, reason)``."""
+    def entry(self, body, client):
+        """Step 4: the row to store, or ``(status, reason)``."""
         entry, reason = payload.parse_beacon(body)
         if entry is None:
             return 400, reason
         entry["received_at"] = int(time.time() * 1000)
         entry["ip_prefix"] = ip_prefix(client) if self.store_ip else None
-        return self.writer.submit(entry)
+        return entry
 
     @staticmethod
     def response(status, reason):
@@ -152,12 +175,12 @@ class ConsentLog:
             return 413, "too-large"
         except asyncio.TimeoutError:
             return 408, "too-slow"
-        outcome = self.accept(body, client)
-        if isinstance(outcome, tuple):
-            return outcome
+        entry = self.entry(body, client)
+        if isinstance(entry, tuple):
+            return entry
         try:
             async with asyncio.timeout(self.wait_timeout):
-                await asyncio.wrap_future(outcome)
+                await self.async_writer().write(entry)
         except (StoreError, asyncio.TimeoutError):
             return 503, "not-stored"
         return 204, "stored"
@@ -198,11 +221,11 @@ class ConsentLog:
             return refused
         length = int(headers.get("content-length") or 0)    # digits only: checked by admit()
         body = environ["wsgi.input"].read(length) if length else b""
-        outcome = self.accept(body, client)
-        if isinstance(outcome, tuple):
-            return outcome
+        entry = self.entry(body, client)
+        if isinstance(entry, tuple):
+            return entry
         try:
-            outcome.result(self.wait_timeout)
+            self.writer().submit(entry).result(self.wait_timeout)
         except (StoreError, TimeoutError):
             return 503, "not-stored"
         return 204, "stored"

@@ -91,3 +91,65 @@ class Writer:
         self._queue.put(_STOP)
         for t in self._threads:
             t.join()
+
+
+class AsyncWriter:
+    """The same group commit for one event loop (the ASGI receiver).
+
+    Requests queue their entry in the loop and await a loop future; a flush task hands each batch
+    to a thread (``threads`` at most at a time) and resolves the batch's futures when it returns.
+    One thread hand-off per batch instead of one per beacon: the loop is woken once per commit.
+    """
+
+    def __init__(self, store, threads=1, max_batch=1000, max_pending=20_000):
+        import concurrent.futures as cf
+
+        self.store = store
+        self.threads = threads
+        self.max_batch = max_batch
+        self.max_pending = max_pending
+        self._queue = []
+        self._in_flight = 0
+        self._flushers = 0
+        self._executor = cf.ThreadPoolExecutor(threads, thread_name_prefix="consentry-log-writer")
+
+    async def write(self, entry):
+        """Return once ``entry`` is committed; raise ``StoreError`` when it could not be."""
+        import asyncio
+
+        if len(self._queue) + self._in_flight >= self.max_pending:
+            raise Overloaded("%d beacons already wait for the database" % self.max_pending)
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self._queue.append((entry, fut))
+        if self._flushers < self.threads:
+            self._flushers += 1
+            loop.create_task(self._flush(loop))
+        await fut
+
+    async def _flush(self, loop):
+        try:
+            while self._queue:
+                batch = self._queue[:self.max_batch]
+                del self._queue[:self.max_batch]
+                self._in_flight += len(batch)
+                try:
+                    await loop.run_in_executor(self._executor, self.store.insert_many,
+                                               [e for e, _ in batch])
+                    outcome = None
+                except Exception as exc:    # every waiter learns it failed; none is dropped
+                    outcome = exc if isinstance(exc, StoreError) else StoreError(repr(exc))
+                finally:
+                    self._in_flight -= len(batch)
+                for _, fut in batch:
+                    if fut.done():          # its request gave up waiting (answered 503)
+                        continue
+                    if outcome is None:
+                        fut.set_result(True)
+                    else:
+                        fut.set_exception(outcome)
+        finally:
+            self._flushers -= 1
+
+    def close(self):
+        self._executor.shutdown(wait=True)
