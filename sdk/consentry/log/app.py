@@ -131,7 +131,9 @@ class ConsentLog:
             headers.append(("allow", "POST"))
         if status in (429, 503):
             headers.append(("retry-after", "1" if status == 429 else "5"))
-        return status, headers, (reason + "\n").encode()
+        body = (reason + "\n").encode()
+        headers.append(("content-length", str(len(body))))
+        return status, headers, body
 
     # ---------------------------------------------------------------- ASGI
     async def asgi(self, scope, receive, send):
