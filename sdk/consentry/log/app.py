@@ -35,7 +35,7 @@ REASONS = {204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Fo
 
 
 class BodyTooLarge(Exception):
-    pass
+    """The body outgrew the limit while it was read (no Content-Length, or a false one)."""
 
 
 def ip_prefix(address):
