@@ -71,3 +71,37 @@ def test_the_command_is_installed():
                          capture_output=True, text=True, check=True).stdout
     for name in ("serve", "show", "export", "purge", "stats"):
         assert name in out
+
+
+def test_serve_runs_the_receiver_behind_uvicorn(tmp_path):
+    """`consentry log serve` as deployed: a worker process, a beacon, the row, a clean stop."""
+    import http.client
+    import os
+    import signal
+
+    from beacons import free_port, wait_until
+
+    db = "sqlite:///" + str(tmp_path / "served.db")
+    port = free_port()
+    proc = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "consentry"), "log", "serve",
+                             "--db", db, "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        def post():
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("POST", "/consent-log", body=encode(beacon("served-visitor")),
+                             headers={"Content-Type": "text/plain;charset=UTF-8",
+                                      "Origin": "http://127.0.0.1:%d" % port})
+                return conn.getresponse().status
+            except OSError:
+                return None
+        wait_until(lambda: post() == 204, timeout=30, what="consentry log serve to answer 204")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert "POST http://127.0.0.1:%d/consent-log" % port in out
+    assert "Traceback" not in err
+    s = open_store(db)
+    assert [r["consent_id"] for r in s.history("served-visitor")] == ["served-visitor"]
+    s.close()

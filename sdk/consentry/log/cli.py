@@ -14,7 +14,11 @@ def _store(args):
     from .store import open_store
 
     store = open_store(args.db)
-    store.migrate()
+    try:
+        store.migrate()
+    except BaseException:
+        store.close()           # a pool left open would keep retrying after the error is shown
+        raise
     return store
 
 
