@@ -106,6 +106,49 @@ def test_case_tables_agree_between_cpython_and_the_bundle(browser, test_build_se
     assert mismatches == []
 
 
+def _first_stage_calls():
+    """decode, decide, consent_mode and allowed over every case table, with CPython's answers.
+    The first stage gets the normalised configuration (it never validates one)."""
+    with open(DEFAULT, encoding="utf-8") as f:
+        default = json.load(f)
+    calls = []
+    for case in _load("record_decode.json"):
+        inp = case["inputs"]
+        calls.append(["decode", [inp["value"], config.load(default, inp["override"])["config"], inp["now"]]])
+    for case in _load("policy.json") + _load("transitions.json"):
+        inp = case["inputs"]
+        cfg = config.load(default, inp["override"])["config"]
+        if inp["value"] is None:
+            rec, why = None, "absent"
+        else:
+            calls.append(["decode", [inp["value"], cfg, inp["now"]]])
+            rec, why = record.decode(inp["value"], cfg, inp["now"])
+        args = [cfg, rec, inp["region"], inp["gpc"], inp["now"], inp.get("timezone"), why]
+        calls.append(["decide", args])
+        state = policy.decide(*args)
+        calls.append(["consent_mode", [cfg, state]])
+        for cat in cfg["categories"]:
+            calls.append(["allowed", [state, cat["id"], None]])
+    calls = json.loads(json.dumps(calls))
+    mods = {"decode": record.decode, "decide": policy.decide, "consent_mode": policy.consent_mode,
+            "allowed": policy.allowed}
+    expected = [json.loads(json.dumps(mods[fn](*args))) for fn, args in calls]
+    return calls, expected
+
+
+def test_case_tables_agree_between_cpython_and_the_first_stage(browser, test_build_server):
+    """The engine compiled by PScript into consentry.js, in this browser's JS engine."""
+    browser.get(test_build_server.url + "/globals.html")
+    browser.set_script_timeout(60)
+    calls, expected = _first_stage_calls()
+    actual = json.loads(browser.execute_script(
+        "return JSON.stringify(JSON.parse(arguments[0]).map(function (c) {"
+        " return JSON.parse(Consentry.__fast(c[0], JSON.stringify(c[1]))); }))", json.dumps(calls)))
+    assert len(actual) == len(expected) > 300
+    mismatches = [c[0] for c, e, a in zip(calls, expected, actual) if e != a]
+    assert mismatches == []
+
+
 LAZY_UNTIL_USED = ["consentry.engine.config", "consentry.engine.i18n", "consentry.shell.ui"]
 
 
