@@ -148,22 +148,44 @@ def test_build_is_reproducible_and_reports_sizes(tmp_path):
     out1, out2 = tmp_path / "one", tmp_path / "two"
     m1 = bundle.build(out_dir=str(out1), log=lambda *_: None)
     m2 = bundle.build(out_dir=str(out2), log=lambda *_: None)
-    assert (out1 / "consentry.js").read_bytes() == (out2 / "consentry.js").read_bytes()
-    info = m1["files"]["consentry.js"]
-    assert info == m2["files"]["consentry.js"]
-    assert info["integrity"].startswith("sha384-")
-    assert info["raw"] > info["gzip"] > 0 and info["brotli"] > 0
-    text = (out1 / "consentry.js").read_text()
+    sdk = m1["sdk"]
+    assert re.fullmatch(r"consentry-sdk\.[0-9a-f]{12}\.js", sdk) and m2["sdk"] == sdk
+    assert sorted(p.name for p in out1.glob("*.js")) == sorted(["consentry.js", sdk])
+    for name in ("consentry.js", sdk):
+        assert (out1 / name).read_bytes() == (out2 / name).read_bytes()
+        info = m1["files"][name]
+        assert info == m2["files"][name]
+        assert info["integrity"].startswith("sha384-")
+        assert info["raw"] > info["gzip"] > 0 and info["brotli"] > 0
+        assert EVAL_CALL.findall((out1 / name).read_text()) == []
+    stage1 = (out1 / "consentry.js").read_text()
+    # the first stage names the SDK file and its integrity, and carries no runtime
+    assert json.dumps(sdk) in stage1 and json.dumps(m1["files"][sdk]["integrity"]) in stage1
+    assert "__BRYTHON__" not in stage1
+    text = (out1 / sdk).read_text()
     # both start-up functions are parenthesised expressions: V8 compiles them off the main thread
     assert "var __consentryRuntime=(function(){" in text
     assert "var __consentryModules=(function(){" in text
-    if m1["minifier"]:                      # the shipped (minified) bundle keeps its budget
-        assert info["gzip"] <= bundle.SIZE_BUDGET_GZIP, info
-        assert m1["budget"]["withinBudget"] is True
-    data = (out1 / "consentry.js").read_text()
-    assert EVAL_CALL.findall(data) == []
+    if m1["minifier"]:                      # the shipped (minified) files keep their budgets
+        assert m1["files"][sdk]["gzip"] <= bundle.SIZE_BUDGET_GZIP
+        assert m1["files"]["consentry.js"]["gzip"] <= bundle.STAGE1_BUDGET_GZIP
+        assert m1["budget"]["withinBudget"] is True and m1["budget"]["firstStageWithinBudget"] is True
     assert os.path.exists(out1 / "consentry.d.ts")
     assert json.loads((out1 / "manifest.json").read_text())["brython"] == "3.15.0"
+
+
+def test_single_file_build_is_both_stages_in_one_file(tmp_path):
+    m = bundle.build(out_dir=str(tmp_path), log=lambda *_: None, single_file=True)
+    assert m["sdk"] is None and sorted(p.name for p in tmp_path.glob("*.js")) == ["consentry.js"]
+    text = (tmp_path / "consentry.js").read_text()
+    assert "consentry-sdk." not in text and "var __consentryRuntime=(function(){" in text
+
+
+def test_a_rebuild_removes_the_previous_sdk_file(tmp_path):
+    (tmp_path / "consentry-sdk.0123456789ab.js").write_text("old")
+    m = bundle.build(out_dir=str(tmp_path), log=lambda *_: None)
+    assert sorted(p.name for p in tmp_path.glob("consentry-sdk.*")) == sorted(
+        [m["sdk"], m["sdk"] + ".br", m["sdk"] + ".gz"])
 
 
 def test_docstrings_are_emptied_without_moving_lines():
