@@ -130,9 +130,13 @@ def run(samples: int = 15, out=None, cpu_throttle: float = 1.0, only=None, warm:
     served = None
     if bundle.is_file():
         # measure a snapshot: other people may rebuild dist/ while the run goes on
-        for suffix in ("", ".br", ".gz"):
-            if bundle.with_name(bundle.name + suffix).is_file():
-                shutil.copy2(bundle.with_name(bundle.name + suffix), snap_dir / ("consentry.js" + suffix))
+        # the first stage and the SDK file it names (consentry-sdk.<hash>.js) beside it
+        names = [bundle.name] + [p.name for p in bundle.parent.glob("consentry-sdk.*.js")]
+        for name in names:
+            for suffix in ("", ".br", ".gz"):
+                if (bundle.parent / (name + suffix)).is_file():
+                    target = "consentry.js" if name == bundle.name else name
+                    shutil.copy2(bundle.parent / (name + suffix), snap_dir / (target + suffix))
         served = snap_dir / "consentry.js"
         st = served.stat()
         bundle_meta.update(bytes=st.st_size, sha256=_sha256(served),

@@ -23,6 +23,7 @@ from __future__ import annotations
 BASELINE = "baseline"
 REFERENCE = "vanilla-cookieconsent"  # every ratio in the report is "row / this row"
 FLOOR = "brython-runtime"  # Consentry's Brython runtime alone: the floor under any Brython-built SDK
+STAGE1 = "consentry-stage1"  # Consentry's runtime-free first stage alone (returning visitors)
 
 ROWS = [
     dict(
@@ -69,12 +70,23 @@ ROWS = [
         assets=[r"/brython-runtime\.js$"],
     ),
     dict(
+        # The first stage alone for a returning visitor (data-load="lazy": the SDK file is never
+        # fetched when the first stage can decide); a first visit loads the SDK for the banner.
+        name=STAGE1,
+        package=None,
+        page="/pages/consentry-stage1/index.html",
+        banner={"host": "[data-consentry-root]", "css": '[part~="banner"]'},
+        accept_all={"host": "[data-consentry-root]", "css": '[part~="banner"] [part~="accept-all"]'},
+        assets=[r"/consentry\.js$", r"/consentry-sdk\.[0-9a-f]+\.js$"],
+    ),
+    dict(
+        # Consentry as a whole: the first stage, then the SDK file when the page is idle.
         name="consentry",
         package=None,
         page="/pages/consentry/index.html",
         banner={"host": "[data-consentry-root]", "css": '[part~="banner"]'},
         accept_all={"host": "[data-consentry-root]", "css": '[part~="banner"] [part~="accept-all"]'},
-        assets=[r"/consentry\.js$"],
+        assets=[r"/consentry\.js$", r"/consentry-sdk\.[0-9a-f]+\.js$"],
         seed_api=(
             "const done = arguments[arguments.length - 1];"
             "if (!window.Consentry || !window.Consentry.ready) { done('window.Consentry.ready missing'); return; }"

@@ -4,7 +4,8 @@ Routes:
 
 * ``/pages/...``    -> ``bench/pages/...`` (one folder per row; ``blank.html`` is the warm-up page)
 * ``/vendor/...``   -> the npm ``node_modules`` of the vendor cache (see ``vendor.py``)
-* ``/consentry.js`` -> the bundle (``dist/consentry.js`` unless another path is given)
+* ``/consentry.js`` -> the bundle (``dist/consentry.js`` unless another path is given), and the
+  SDK file it loads, ``/consentry-sdk.<hash>.js``, from the same folder
 * ``/brython-runtime.js`` -> the bundle's Brython runtime alone (the floor row), when given
 
 Compression: every text response is gzip -9 (compressed once per file version, kept in memory) when
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
+import re
 import threading
 from functools import lru_cache
 from http import HTTPStatus
@@ -33,6 +35,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+_SDK_FILE = re.compile(r"^/consentry-sdk\.[0-9a-f]{12}\.js$")
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -92,8 +95,11 @@ class BenchServer:
         if url_path.startswith("http"):
             url_path = urlsplit(url_path).path
         url_path = unquote(url_path)
-        if url_path == "/consentry.js":
-            return self.bundle if self.bundle and self.bundle.is_file() else None
+        if url_path == "/consentry.js" or _SDK_FILE.match(url_path):
+            if not self.bundle:
+                return None
+            p = self.bundle.with_name(url_path[1:])
+            return p if p.is_file() else None
         if url_path == "/brython-runtime.js":
             return self.runtime_only if self.runtime_only and self.runtime_only.is_file() else None
         for prefix, root in self.roots.items():
