@@ -259,23 +259,41 @@
     requested = true;
     watchdog();
     if (STAGE2 === null) { return; }          // single file: the SDK follows in this script
-    var script = createElement.call(document, 'script');
+    var url = new URL(STAGE2.src, (me && me.src) || window.location.href).href;
+    // While the parser runs, the file is only preloaded: it arrives in parallel and runs after
+    // DOMContentLoaded, so the host page's own start is never held up by ours.
+    if (parsing()) {
+      insert(element('link', {rel: 'preload', as: 'script', href: url}));
+      listen.call(document, 'DOMContentLoaded', function () { load(url); });
+    } else {
+      load(url);
+    }
+  }
+  function element(tag, props) {
+    var el = createElement.call(document, tag);
+    el.integrity = STAGE2.integrity;
+    el.crossOrigin = 'anonymous';             // integrity needs a CORS fetch from another origin
+    if (ownNonce) { el.nonce = ownNonce; }
+    for (var k in props) { el[k] = props[k]; }
+    return el;
+  }
+  function insert(el) {
+    var parent = me && parentNodeGet.call(me);
+    if (parent) { insertBefore.call(parent, el, nextSiblingGet.call(me)); }
+    else { appendChild.call(docEl, el); }
+  }
+  function load(url) {
+    var script = element('script', {async: true});
     try {
-      script.src = trusted('url', new URL(STAGE2.src, (me && me.src) || window.location.href).href);
+      script.src = trusted('url', url);
     } catch (err) {
       return fail(new Error(PREFIX + "Trusted Types refused the SDK file: allow the policy " +
                             "'consentry' or build --single-file"));
     }
-    script.integrity = STAGE2.integrity;
-    script.crossOrigin = 'anonymous';     // integrity needs a CORS fetch from another origin
-    if (ownNonce) { script.nonce = ownNonce; }
-    script.async = true;
     listen.call(script, 'error', function () {
       fail(new Error(PREFIX + 'could not load ' + STAGE2.src + ' (network, integrity or CSP)'));
     });
-    var parent = me && parentNodeGet.call(me);
-    if (parent) { insertBefore.call(parent, script, nextSiblingGet.call(me)); }
-    else { appendChild.call(docEl, script); }
+    insert(script);
   }
   // contract §5: `ready` settles at the latest 5 s after DOMContentLoaded (or after the SDK
   // was asked for, when that is later): a page that awaits it never hangs.
