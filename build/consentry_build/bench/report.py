@@ -288,7 +288,7 @@ def render(results: list[dict], build: dict | None, meta: dict, method_md: str, 
                     f"the build column is skipped. Last output: `{build.get('tail', '').strip()[-300:]}`", ""]
     tt = targets_table(results, build)
     if tt:
-        out += ["### Consentry against the targets of issue 6", "", *tt, "",
+        out += ["### Consentry against its targets", "", *tt, "",
                 "KB = 1000 bytes (the stricter reading). Ratios and limits use the medians of this run.", ""]
     if notes:
         out += ["### Notes on missing values", ""]
