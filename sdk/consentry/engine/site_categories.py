@@ -7,7 +7,8 @@ categories and would then be wrong:
 * ``consentMode.map``: when the site did not set it, it is derived for the site's categories
   (``consent_mode_map``) instead of naming categories that no longer exist, with ONE warning
   saying what was guessed, what stays unmapped and what was dropped. A map the site sets itself
-  is kept as given (the validator refuses one that names an unknown category).
+  is the whole map (signals it does not list stay denied, nothing of the built-in map is left
+  over); the validator still refuses one that names an unknown category.
 * the built-in texts of categories the site dropped (``translations.<lang>.categories``) are
   not applied: the site cannot act on warnings about them. Texts the site gives for unknown
   categories still warn.
