@@ -18,6 +18,9 @@ from . import ui as ui_mod                   # lazy: runs when something is firs
 
 PREFIX = "[consentry] "
 CHANNEL = "consentry"
+# vanilla-cookieconsent's data-cc triggers, understood so its pages migrate unchanged
+CC_ALIASES = {"show-preferencesModal": "preferences", "show-consentModal": "banner",
+              "accept-all": "all", "accept-necessary": "necessary", "accept-custom": "custom"}
 
 
 def _now():
@@ -301,15 +304,36 @@ class Core:
         if target is None or getattr(target, "closest", None) is None:
             return
         try:
-            el = target.closest("[data-consentry]")
+            el = target.closest("[data-consentry], [data-cc]")
         except KeyError:        # Brython's closest() raises KeyError instead of returning None
             return
         if el is None:
             return
         kind = el.getAttribute("data-consentry")
+        alias = None
+        if kind is None:
+            alias = el.getAttribute("data-cc")
+            kind = CC_ALIASES.get(alias)
         if kind == "preferences" or kind == "banner":
             event.preventDefault()
             self._show(kind, el)
+        elif alias is not None and kind is not None:
+            event.preventDefault()
+            self._cc_accept(kind, event.isTrusted is True, alias, el)
+
+    def _cc_accept(self, kind, trusted, alias, el):
+        """vanilla-cookieconsent's accept triggers: only a visitor's own click chooses (page
+        markup can open UI, never grant). accept-custom ("accept the current selection") opens
+        the panel, where the visitor makes and saves that selection: our panel is modal, so
+        page markup cannot be clicked while it is open."""
+        if not trusted:
+            _warn("data-cc=\"" + alias + "\" ignored: not a visitor's click")
+        elif kind == "custom":
+            self._show("preferences", el)
+        else:
+            if self.ui is not None:
+                self.ui.hide()
+            self.choose(kind)
 
     # -- API (wrapped by the JS façade) ---------------------------------------------------
 
