@@ -18,6 +18,8 @@ COMMANDS = (
     "consentry_build.cli",   # build, validate
     # --- scan (consentry.scan): audit a site's cookies and trackers
     "consentry.scan.cli",    # scan
+    # -- migrate (vanilla-cookieconsent) --
+    "consentry.migrate.cli",
 )
 
 
