@@ -13,6 +13,7 @@
 """
 
 import html
+import math
 import re
 
 from consentry.engine import config as engine_config
@@ -169,7 +170,8 @@ def _cookie(cc, notes):
         p = "cookie." + k
         if k in ("name", "domain", "path", "sameSite") and isinstance(v, str):
             out[k] = v
-        elif k == "expiresAfterDays" and isinstance(v, (int, float)) and not isinstance(v, bool):
+        elif k == "expiresAfterDays" and isinstance(v, (int, float)) and not isinstance(v, bool) \
+                and math.isfinite(v):
             out["acceptDays"] = out["rejectDays"] = max(1, int(round(v)))
         elif k == "expiresAfterDays":
             notes.add(p, "not a number (%s): not converted; set cookie.acceptDays and "
@@ -356,6 +358,8 @@ def _translation(tr, cat_ids, path, notes):
             panel = {}
             for vk, vv in v.items():
                 if vk in PANEL_KEYS:
+                    if vk == "serviceCounterLabel" and isinstance(vv, str):
+                        vv = vv.split("|")[-1]        # "Service|Services": the plural
                     t = _text(vv, p + "." + vk, notes)
                     if t:
                         panel[PANEL_KEYS[vk]] = t
