@@ -3,7 +3,8 @@ and a three-category configuration added (``pages/cc-migrated.html``): the confi
 applies (derived Consent Mode map, no warnings about built-in texts), gated scripts, ``!category``
 fallbacks, ``data-service``, the ``data-cc`` triggers and the Consent Mode updates in
 ``dataLayer``. Accept triggers act only on a visitor's click (WebDriver clicks are trusted
-input events; ``el.click()`` from page code is not)."""
+input events; ``el.click()`` from page code is not) and only when the script tag carries
+``data-consentry-cc-accept`` (``pages/cc-no-optin.html`` has no such attribute)."""
 
 from __future__ import annotations
 
@@ -114,3 +115,15 @@ def test_show_triggers_open_the_ui_and_accept_custom_opens_the_panel(browser, si
     # opening UI never chose anything
     assert js(browser, "Consentry.getConsent().method") == "necessary"
     assert _ran(browser) == ["!analytics", "!ads"]
+
+
+def test_without_the_opt_in_accept_triggers_never_choose_but_ui_triggers_open(browser, site):
+    browser.get(site.url + "/cc-no-optin.html")
+    wait_ready(browser)
+    _click(browser, "accept-all")
+    wait_js(browser, "window.__diag.console.some(function (c) {"
+                     " return c.message.indexOf('data-consentry-cc-accept') !== -1; })")
+    assert js(browser, "Consentry.getConsent()") is None
+    assert js(browser, "window.__ran === undefined"), "a gated script ran"
+    _click(browser, "show-preferencesModal")
+    wait_js(browser, PANEL, message="show-preferencesModal did not open the panel")

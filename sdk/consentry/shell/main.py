@@ -20,7 +20,8 @@ PREFIX = "[consentry] "
 CHANNEL = "consentry"
 # vanilla-cookieconsent's data-cc triggers, understood so its pages migrate unchanged
 CC_ALIASES = {"show-preferencesModal": "preferences", "show-consentModal": "banner",
-              "accept-all": "all", "accept-necessary": "necessary", "accept-custom": "custom"}
+              "accept-all": "all", "accept-necessary": "necessary",
+              "accept-custom": "preferences"}   # the panel is where a selection is saved
 
 
 def _now():
@@ -39,6 +40,10 @@ class Core:
         self.ui = None
 
         self.memory_value = None  # the choice, when cookies could not be written
+        # data-cc accept triggers choose only when the site's own script tag says so (read now,
+        # while it runs in <head>: content injected into <body> cannot fake it)
+        me = document.currentScript
+        self.cc_accept = me is not None and me.hasAttribute("data-consentry-cc-accept")
         self.config = self._load_config(builtin, builtin_raw)
         cfg = self.config
         self.gpc = getattr(window.navigator, "globalPrivacyControl", None) is True
@@ -319,17 +324,18 @@ class Core:
             self._show(kind, el)
         elif alias is not None and kind is not None:
             event.preventDefault()
-            self._cc_accept(kind, event.isTrusted is True, alias, el)
+            self._cc_accept(kind, event.isTrusted is True, alias)
 
-    def _cc_accept(self, kind, trusted, alias, el):
-        """vanilla-cookieconsent's accept triggers: only a visitor's own click chooses (page
-        markup can open UI, never grant). accept-custom ("accept the current selection") opens
-        the panel, where the visitor makes and saves that selection: our panel is modal, so
-        page markup cannot be clicked while it is open."""
-        if not trusted:
+    def _cc_accept(self, kind, trusted, alias):
+        """vanilla-cookieconsent's accept triggers. Page markup can open UI, never grant: they
+        choose only on a visitor's own click (never page code's el.click()) and only when the
+        consentry.js script tag carries data-consentry-cc-accept (the site vouches that no
+        untrusted HTML on its pages can carry data-cc)."""
+        if not self.cc_accept:
+            _warn("data-cc=\"" + alias + "\" ignored: page markup cannot choose unless the "
+                  "consentry.js script tag has data-consentry-cc-accept")
+        elif not trusted:
             _warn("data-cc=\"" + alias + "\" ignored: not a visitor's click")
-        elif kind == "custom":
-            self._show("preferences", el)
         else:
             if self.ui is not None:
                 self.ui.hide()
