@@ -44,11 +44,13 @@ def test_configuration_applies_with_one_warning_and_nothing_runs_before_a_choice
     assert js(browser, "Consentry.getConsent()") is None
     wait_js(browser, BANNER, message="the banner is not shown on a first visit")
     assert _ran(browser) == []
-    default = js(browser, "return window.dataLayer[0]")
-    assert default[:2] == ["consent", "default"]
-    assert default[2]["security_storage"] == "granted"
-    assert {default[2][s] for s in ("analytics_storage", "ad_storage", "ad_user_data",
-                                   "ad_personalization")} == {"denied"}
+    assert js(browser, "return window.dataLayer[0]")[:2] == ["consent", "default"]
+    # with a page configuration the first stage pushes a fail-closed default; the SDK's update
+    # carries the derived map: security_storage follows the always-on necessary category
+    current = js(browser, UPDATES)[-1]
+    assert current["security_storage"] == "granted", current
+    assert {current[s] for s in ("analytics_storage", "ad_storage", "ad_user_data",
+                                 "ad_personalization")} == {"denied"}, current
     warns = _warnings(browser)
     assert len(warns) == 1, warns
     assert "$.consentMode.map" in warns[0] and "ads -> ad_storage" in warns[0], warns
@@ -127,3 +129,22 @@ def test_without_the_opt_in_accept_triggers_never_choose_but_ui_triggers_open(br
     assert js(browser, "window.__ran === undefined"), "a gated script ran"
     _click(browser, "show-preferencesModal")
     wait_js(browser, PANEL, message="show-preferencesModal did not open the panel")
+
+
+SDK_LOADED = "!!document.querySelector('script[src*=\"consentry-sdk\"]')"
+
+
+def test_triggers_clicked_before_the_sdk_file_is_loaded(browser, site):
+    browser.get(site.url + "/cc-lazy.html")
+    wait_ready(browser)
+    browser.execute_script("Consentry.acceptAll();")
+    for trigger in ("accept-necessary", "show-preferencesModal"):
+        browser.get(site.url + "/cc-lazy.html")
+        wait_js(browser, "document.readyState === 'complete'")
+        assert not js(browser, SDK_LOADED), "the SDK file was loaded without being asked for"
+        _click(browser, trigger)
+        if trigger == "accept-necessary":
+            wait_js(browser, "Consentry.getConsent() && Consentry.getConsent().method === 'necessary'",
+                    message="an early accept-necessary click was lost")
+        else:
+            wait_js(browser, PANEL, message="an early show-preferencesModal click was lost")

@@ -40,10 +40,9 @@ class Core:
         self.ui = None
 
         self.memory_value = None  # the choice, when cookies could not be written
-        # data-cc accept triggers choose only when the site's own script tag says so (read now,
-        # while it runs in <head>: content injected into <body> cannot fake it)
-        me = document.currentScript
-        self.cc_accept = me is not None and me.hasAttribute("data-consentry-cc-accept")
+        # data-cc accept triggers choose only when the site's own script tag says so (read by
+        # the first stage while it ran in <head>: content injected into <body> cannot fake it)
+        self.cc_accept = host.cc_accept is True
         self.config = self._load_config(builtin, builtin_raw)
         cfg = self.config
         self.gpc = getattr(window.navigator, "globalPrivacyControl", None) is True
@@ -299,10 +298,9 @@ class Core:
         self.host.gate_allow_once(el)
 
     def open_from_markup(self, el):
-        """A data-consentry element clicked before the SDK was there (the first stage kept it)."""
-        kind = el.getAttribute("data-consentry")
-        if kind == "preferences" or kind == "banner":
-            self._show(kind, el)
+        """A data-consentry (or data-cc) element clicked before the SDK was there (the first
+        stage kept it; an accept trigger only when it was a visitor's click)."""
+        self._follow_markup(el, True)
 
     def _clicked(self, event):
         target = event.target
@@ -312,19 +310,24 @@ class Core:
             el = target.closest("[data-consentry], [data-cc]")
         except KeyError:        # Brython's closest() raises KeyError instead of returning None
             return
-        if el is None:
-            return
+        if el is not None and self._follow_markup(el, event.isTrusted is True):
+            event.preventDefault()
+
+    def _follow_markup(self, el, trusted):
+        """Open the UI for data-consentry / data-cc markup, or take a data-cc accept trigger;
+        whether the element was one of ours."""
         kind = el.getAttribute("data-consentry")
         alias = None
         if kind is None:
             alias = el.getAttribute("data-cc")
             kind = CC_ALIASES.get(alias)
         if kind == "preferences" or kind == "banner":
-            event.preventDefault()
             self._show(kind, el)
         elif alias is not None and kind is not None:
-            event.preventDefault()
-            self._cc_accept(kind, event.isTrusted is True, alias)
+            self._cc_accept(kind, trusted, alias)
+        else:
+            return False
+        return True
 
     def _cc_accept(self, kind, trusted, alias):
         """vanilla-cookieconsent's accept triggers. Page markup can open UI, never grant: they
