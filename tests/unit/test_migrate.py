@@ -165,12 +165,15 @@ def test_regex_cookie_names():
     out = convert({"categories": {"necessary": {"readOnly": True}, "analytics": {"autoClear": {
         "cookies": [{"name": Regex("^(_ga|_gid)", "")}, {"name": Regex("^_hj\\.x$", "")},
                     {"name": Regex("_ga$", "")}, {"name": Regex("^_pk", "i")},
+                    {"name": Regex("^(?:_fbp|_fbc)$", "")}, {"name": Regex("^_ga.*", "")},
                     {"name": "_ga", "domain": ".example.com"}]}}}})
-    assert out["config"]["categories"][1]["cookies"] == ["/^_ga/", "/^_gid/", "_hj.x", "_ga"]
+    assert out["config"]["categories"][1]["cookies"] == ["/^_ga/", "/^_gid/", "_hj.x", "_fbp",
+                                                         "_fbc", "_ga"]
     paths = _paths(out["notes"])
     assert "categories.analytics.autoClear.cookies[2].name" in paths
     assert "categories.analytics.autoClear.cookies[3].name" in paths
-    assert "categories.analytics.autoClear.cookies[4].domain" in paths
+    assert "categories.analytics.autoClear.cookies[5].name" in paths      # "." is not literal
+    assert "categories.analytics.autoClear.cookies[6].domain" in paths
 
 
 def test_missing_necessary_is_added_and_html_is_stripped():

@@ -23,7 +23,8 @@ from .jsobject import Regex, Unsupported, read
 
 ID_RE = re.compile(r"[a-z][a-z0-9_-]{0,39}\Z")
 TAG_RE = re.compile(r"<[^>]*>")
-PREFIX_RE = re.compile(r"\^([A-Za-z0-9!#$%&'*+.^_`|~-]|\\.)+\Z")
+# a regex that is a literal cookie name: plain characters, or escaped regex metacharacters
+PREFIX_RE = re.compile(r"\^([A-Za-z0-9!#%&'_`~-]|\\[!#$%&'*+.^_`|~-])+\Z")
 
 BANNER_KEYS = {"title": "title", "description": "text", "acceptAllBtn": "acceptAll",
                "acceptNecessaryBtn": "rejectAll", "showPreferencesBtn": "customise",
@@ -133,14 +134,12 @@ def _cookie_names(entries, path, notes):
 def _regex_names(rx, path, notes):
     """/^_ga/ -> ["/^_ga/"]; /^(_ga|_gid)/ -> ["/^_ga/", "/^_gid/"]; /^_gid$/ -> ["_gid"]."""
     src = rx.source
-    m = re.fullmatch(r"\^\(([^()]*)\)(\$?)", src) or re.fullmatch(r"\^(\(\?:[^()]*\))(\$?)", src)
+    m = re.fullmatch(r"\^\((\?:)?([^()]*)\)(\$?)", src)
     alts = None
     exact = False
     if m:
-        body = m.group(1)
-        body = body[3:-1] if body.startswith("(?:") else body
-        alts = body.split("|")
-        exact = m.group(2) == "$"
+        alts = m.group(2).split("|")
+        exact = m.group(3) == "$"
     elif src.startswith("^"):
         exact = src.endswith("$") and not src.endswith("\\$")
         alts = [src[1:-1] if exact else src[1:]]
