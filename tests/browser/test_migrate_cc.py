@@ -142,6 +142,9 @@ def test_triggers_clicked_before_the_sdk_file_is_loaded(browser, site):
         browser.get(site.url + "/cc-lazy.html")
         wait_js(browser, "document.readyState === 'complete'")
         assert not js(browser, SDK_LOADED), "the SDK file was loaded without being asked for"
+        # page code's click is not kept for the SDK (it would load it to act on it)
+        browser.execute_script("document.querySelector('[data-cc=\"%s\"]').click();" % trigger)
+        assert not js(browser, SDK_LOADED), "page code's click on a data-cc trigger was kept"
         _click(browser, trigger)
         if trigger == "accept-necessary":
             wait_js(browser, "Consentry.getConsent() && Consentry.getConsent().method === 'necessary'",

@@ -42,7 +42,7 @@ class Core:
         self.memory_value = None  # the choice, when cookies could not be written
         # data-cc accept triggers choose only when the site's own script tag says so (read by
         # the first stage while it ran in <head>: content injected into <body> cannot fake it)
-        self.cc_accept = host.cc_accept is True
+        self.cc_accept = isinstance(host.cc_accept, str)
         self.config = self._load_config(builtin, builtin_raw)
         cfg = self.config
         self.gpc = getattr(window.navigator, "globalPrivacyControl", None) is True
