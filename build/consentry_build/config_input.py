@@ -9,6 +9,7 @@ import json
 import os
 
 from consentry.engine import config as engine_config
+from consentry.engine import site_categories
 
 from . import modules as modlib
 from .errors import BuildError
@@ -28,12 +29,24 @@ def _read_json(path, what):
         raise BuildError(f"{what} {path} is not valid JSON: {exc}") from None
 
 
+def merge_site(builtin, site):
+    """The site configuration merged over the built-in one, and the warnings of that merge: a
+    site that brings its own categories gets a derived Consent Mode map and none of the
+    built-in texts of the categories it dropped (engine.site_categories, as in the browser)."""
+    if site is None:
+        return builtin, []
+    rebased = site_categories.rebase(builtin, site)
+    return engine_config.merge(rebased["base"], site), rebased["warnings"]
+
+
 def validate_file(path):
     """Validate a site configuration merged over the built-in one; returns the engine result."""
     builtin = _read_json(default_config_path(), "built-in configuration")
     site = _read_json(path, "configuration") if path else None
-    return engine_config.validate(engine_config.merge(builtin, site) if site is not None
-                                  else builtin)
+    raw, warnings = merge_site(builtin, site)
+    result = engine_config.validate(raw)
+    result["warnings"] = warnings + result["warnings"]
+    return result
 
 
 def format_problems(result):
@@ -47,7 +60,7 @@ def load_site_config(path=None):
     and re-validated in the browser) and its normalised form (used as is when there is no
     override, so a page view pays no validation). Raises BuildError listing every problem."""
     builtin = _read_json(default_config_path(), "built-in configuration")
-    raw = engine_config.merge(builtin, _read_json(path, "configuration")) if path else builtin
+    raw = merge_site(builtin, _read_json(path, "configuration") if path else None)[0]
     result = engine_config.validate(raw)
     if result["errors"]:
         raise BuildError(f"invalid configuration ({len(result['errors'])} problems):\n"

@@ -236,6 +236,8 @@
   // ---- What the SDK is given when it attaches (stage2.js adds the dispatching).
   var host = {
     decided: decided,          // this stage decided and pushed Consent Mode default (+ update)
+    // data-cc accept triggers may choose when our own tag has this attribute ('' or a value)
+    cc_accept: me && getAttribute.call(me, 'data-consentry-cc-accept'),
     api: api,
     listeners: listeners,
     categoryHooks: categoryHooks,
@@ -329,10 +331,11 @@
   listen.call(document, 'click', function (event) {
     if (impl) { return; }
     var target = event.target;
-    var el = target && target.nodeType === 1 ? closest.call(target, '[data-consentry]') : null;
+    var el = target && target.nodeType === 1 ? closest.call(target, '[data-consentry],[data-cc]') : null;
     if (!el) { return; }
     var kind = getAttribute.call(el, 'data-consentry');
-    if (kind === 'preferences' || kind === 'banner') {
+    // vanilla-cookieconsent's data-cc: kept only from a visitor's click; the SDK decides
+    if (kind === 'preferences' || kind === 'banner' || (kind === null && event.isTrusted)) {
       event.preventDefault();
       pendingClick = el;
       requestStage2();

@@ -18,8 +18,8 @@ COMMANDS = (
     "consentry_build.cli",   # build, validate
     # --- scan (consentry.scan): audit a site's cookies and trackers
     "consentry.scan.cli",    # scan
-    # --- consent log (consentry.log): proof-of-consent receiver and auditor's commands
-    "consentry.log.cli",     # log serve|show|export|purge|stats
+    "consentry.log.cli",     # log serve|show|export|purge|stats: proof of consent
+    "consentry.migrate.cli",  # migrate: a vanilla-cookieconsent configuration into ours
 )
 
 

@@ -40,6 +40,7 @@ import time
 from consentry.engine import config as _config
 from consentry.engine import policy as _policy
 from consentry.engine import record as _record
+from consentry.engine import site_categories
 from consentry.engine import transitions as _transitions
 
 DEFAULT_CONFIG_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data",
@@ -70,7 +71,9 @@ def load_default_config():
 def load_config(site_raw=None, builtin_raw=None):
     """The normalised configuration; raises ConfigError listing every problem."""
     base = builtin_raw if builtin_raw is not None else load_default_config()
-    raw = _config.merge(base, site_raw) if site_raw is not None else base
+    raw = base
+    if site_raw is not None:    # a site with its own categories: as in the browser and the build
+        raw = _config.merge(site_categories.rebase(base, site_raw)["base"], site_raw)
     out = _config.validate(raw)
     if out["config"] is None:
         raise ConfigError(out["errors"])

@@ -14,7 +14,8 @@ API
     Inputs are not modified. When either side is not a dict the result is ``override``.
 
 ``load(builtin_raw, override_raw_or_None, normalized=None) -> dict``
-    ``validate(merge(builtin_raw, override_raw))``; if the merged configuration is invalid the
+    ``validate(merge(builtin_raw, override_raw))`` (the built-in side first adjusted to an
+    override that brings its own categories: ``site_categories.rebase``); if the merged configuration is invalid the
     whole override is ignored: the result is ``validate(builtin_raw)`` plus
     ``"override_errors": [issue]`` (the shell logs ONE console error). ``override_errors`` is
     always present (``[]`` when fine). ``normalized``: the build's ahead-of-time
@@ -50,6 +51,7 @@ language (category titles fall back to the category id). See docs/configuration.
 """
 
 from .codes import EEA, SIGNALS, canonical_language, canonical_region, cookie_matches  # noqa: F401
+from . import site_categories
 from .util import (
     ALNUM, DIGITS, LOWER, UPPER, as_int, child_path, clip, index_path, is_id, only_chars,
     suggest,
@@ -959,7 +961,11 @@ def load(builtin_raw, override_raw, normalized=None):
         base = validate(builtin_raw)
         base["override_errors"] = []
         return base
-    merged = validate(merge(builtin_raw, override_raw))
+    # hook: a site that brings its own categories gets a derived Consent Mode map and loses the
+    # built-in texts of the categories it dropped (site_categories); keep it when rewriting load
+    rebased = site_categories.rebase(builtin_raw, override_raw)
+    merged = validate(merge(rebased["base"], override_raw))
+    merged["warnings"] = rebased["warnings"] + merged["warnings"]
     if merged["config"] is not None:
         merged["override_errors"] = []
         return merged

@@ -18,6 +18,10 @@ from . import ui as ui_mod                   # lazy: runs when something is firs
 
 PREFIX = "[consentry] "
 CHANNEL = "consentry"
+# vanilla-cookieconsent's data-cc triggers, understood so its pages migrate unchanged
+CC_ALIASES = {"show-preferencesModal": "preferences", "show-consentModal": "banner",
+              "accept-all": "all", "accept-necessary": "necessary",
+              "accept-custom": "preferences"}   # the panel is where a selection is saved
 
 
 def _now():
@@ -36,6 +40,9 @@ class Core:
         self.ui = None
 
         self.memory_value = None  # the choice, when cookies could not be written
+        # data-cc accept triggers choose only when the site's own script tag says so (read by
+        # the first stage while it ran in <head>: content injected into <body> cannot fake it)
+        self.cc_accept = isinstance(host.cc_accept, str)
         self.config = self._load_config(builtin, builtin_raw)
         cfg = self.config
         self.gpc = getattr(window.navigator, "globalPrivacyControl", None) is True
@@ -291,25 +298,51 @@ class Core:
         self.host.gate_allow_once(el)
 
     def open_from_markup(self, el):
-        """A data-consentry element clicked before the SDK was there (the first stage kept it)."""
-        kind = el.getAttribute("data-consentry")
-        if kind == "preferences" or kind == "banner":
-            self._show(kind, el)
+        """A data-consentry (or data-cc) element clicked before the SDK was there (the first
+        stage kept it; an accept trigger only when it was a visitor's click)."""
+        self._follow_markup(el, True)
 
     def _clicked(self, event):
         target = event.target
         if target is None or getattr(target, "closest", None) is None:
             return
         try:
-            el = target.closest("[data-consentry]")
+            el = target.closest("[data-consentry], [data-cc]")
         except KeyError:        # Brython's closest() raises KeyError instead of returning None
             return
-        if el is None:
-            return
-        kind = el.getAttribute("data-consentry")
-        if kind == "preferences" or kind == "banner":
+        if el is not None and self._follow_markup(el, event.isTrusted is True):
             event.preventDefault()
+
+    def _follow_markup(self, el, trusted):
+        """Open the UI for data-consentry / data-cc markup, or take a data-cc accept trigger;
+        whether the element was one of ours."""
+        kind = el.getAttribute("data-consentry")
+        alias = None
+        if kind is None:
+            alias = el.getAttribute("data-cc")
+            kind = CC_ALIASES.get(alias)
+        if kind == "preferences" or kind == "banner":
             self._show(kind, el)
+        elif alias is not None and kind is not None:
+            self._cc_accept(kind, trusted, alias)
+        else:
+            return False
+        return True
+
+    def _cc_accept(self, kind, trusted, alias):
+        """vanilla-cookieconsent's accept triggers. Page markup can open UI, never grant: they
+        choose only on a visitor's own click (never page code's el.click()) and only when the
+        consentry.js script tag carries data-consentry-cc-accept (the site vouches that no
+        untrusted HTML on its pages can carry data-cc)."""
+        if not self.cc_accept:
+            _warn("data-cc=\"" + alias + "\" ignored: page markup cannot choose unless the "
+                  "consentry.js script tag has data-consentry-cc-accept")
+        elif not trusted:
+            _warn("data-cc=\"" + alias + "\" ignored: not a visitor's click")
+        else:
+            if self.ui is not None:
+                self.ui.hide()
+            self.choose(kind)
 
     # -- API (wrapped by the JS façade) ---------------------------------------------------
 
