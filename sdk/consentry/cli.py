@@ -16,8 +16,7 @@ from consentry import __version__
 # are not installed) is skipped; its commands then do not appear.
 COMMANDS = (
     "consentry_build.cli",   # build, validate
-    # --- scan (consentry.scan): audit a site's cookies and trackers
-    "consentry.scan.cli",    # scan
+    "consentry.scan.cli",    # scan: audit a site's cookies and trackers
     "consentry.log.cli",     # log serve|show|export|purge|stats: proof of consent
     "consentry.migrate.cli",  # migrate: a vanilla-cookieconsent configuration into ours
 )
