@@ -105,14 +105,8 @@
     if (kind === 'default') { signals.wait_for_update = cm.waitForUpdate; }
     gtag('consent', kind, signals);
   }
-  function consentModeDenied() {
-    if (!CONFIG.consentMode.enabled) { return; }
-    var denied = {wait_for_update: CONFIG.consentMode.waitForUpdate};
-    var signals = ('ad_storage ad_user_data ad_personalization analytics_storage ' +
-                   'functionality_storage personalization_storage security_storage').split(' ');
-    for (var i = 0; i < signals.length; i++) { denied[signals[i]] = 'denied'; }
-    gtag('consent', 'default', denied);
-  }
+  // Fail-closed: every signal denied (a state in which no category is on).
+  function consentModeDenied() { consentMode('default', {categories: {}}); }
 
   // ---- The gate: the compiled gating engine with the built-ins it may use.
   var dom = {
