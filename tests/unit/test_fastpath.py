@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consentry.engine import config, policy, record, region
+from consentry.stage1 import gating
 from consentry_build import fastpath
 from consentry_build.errors import BuildError
 from conftest import ROOT, load_cases, load_default_raw
@@ -43,7 +44,7 @@ class Fast:
 
 
 def _py(fn, args):
-    mod = {"read": record, "decode": record, "needs_timezone": region}.get(fn, policy)
+    mod = {"read": record, "decode": record, "needs_timezone": region, "safe_url": gating}.get(fn, policy)
     return json.loads(json.dumps(getattr(mod, fn)(*json.loads(json.dumps(args)))))
 
 
@@ -147,6 +148,15 @@ def test_a_cookie_naming_object_prototype_members_decides_like_cpython(fast):
     calls = [["decode", [v, CFG, NOW]] for v in values]
     calls += [["read", ["consentry=" + v, CFG, NOW]] for v in values]
     assert _compare(fast, calls) == []
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(url=st.one_of(st.text(max_size=30),
+                     st.text(st.sampled_from("htps:/\\\t\n\r jav.?#HTTPSa"), max_size=20)))
+def test_safe_url_agrees(fast, url):
+    """The gate's URL check, compiled, says what CPython says (the fuzz test checks CPython
+    against the browser's URL parsing)."""
+    assert _compare(fast, [["safe_url", [url]]]) == []
 
 
 TRAP_SOURCES = [

@@ -8,10 +8,8 @@ whole (the result is exactly the built-in configuration); an accepted configurat
 safe URLs (http(s)://host or a same-origin path), no callbacks, and a same-origin log endpoint.
 """
 
-import ast
 import copy
 import time
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -179,15 +177,9 @@ def test_fill_is_bounded_on_one_megabyte():
     assert _timed(i18n.fill, "{" * 1_000_000, {}) < 2.0
 
 
-# ---------------------------------------------------------------- gating.safe_url (shell code)
-# gating.py imports `browser` (bundle only), so the function is compiled here from its source,
-# unchanged, rather than moved into the engine.
-_GATING = Path(__file__).resolve().parents[2] / "sdk" / "consentry" / "shell" / "gating.py"
-_fn = next(n for n in ast.parse(_GATING.read_text(encoding="utf-8")).body
-           if isinstance(n, ast.FunctionDef) and n.name == "safe_url")
-_ns = {}
-exec(compile(ast.Module(body=[_fn], type_ignores=[]), str(_GATING), "exec"), _ns)  # noqa: S102 - our own source
-safe_url = _ns["safe_url"]
+# ---------------------------------------------------------------- gating.safe_url
+# The gating engine (compiled into the first stage by PScript) imports nothing: CPython runs it.
+from consentry.stage1.gating import safe_url  # noqa: E402
 
 
 def whatwg_scheme(url):

@@ -31,9 +31,17 @@ def safe_url(url):
     """Only http(s) or relative URLs are ever loaded (no javascript:, data:, //host ...)."""
     if not isinstance(url, str):
         return False
+    # a URL parser strips C0 controls and spaces from both ends (WHATWG); str.strip() would
+    # strip other characters, in Python and in JS differently
+    start = 0
+    end = len(url)
+    while start < end and url[start] <= " ":
+        start += 1
+    while end > start and url[end - 1] <= " ":
+        end -= 1
     # browsers drop tabs and newlines inside URLs ("java\tscript:") and read a backslash as a
     # slash in http(s) URLs ("/\\evil.test" is "//evil.test")
-    u = url.strip().lower().replace("\t", "").replace("\n", "").replace("\r", "")
+    u = url[start:end].lower().replace("\t", "").replace("\n", "").replace("\r", "")
     u = u.replace("\\", "/")
     if u == "" or u.startswith("//"):
         return False
