@@ -243,7 +243,9 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
                                test_hooks, minified).encode("utf-8")
     files[STAGE1] = _write(out_dir, STAGE1, data)
     shutil.copyfile(os.path.join(HERE, "consentry.d.ts"), os.path.join(out_dir, "consentry.d.ts"))
+    # a single file carries both stages: both budgets
     sdk_size = files[sdk] if sdk else files[STAGE1]
+    sdk_budget = SIZE_BUDGET_GZIP if sdk else SIZE_BUDGET_GZIP + STAGE1_BUDGET_GZIP
     stage1_size = files[STAGE1]
     manifest = {
         "name": "consentry",
@@ -255,7 +257,7 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
         "modules": module_names,
         "minifier": f"terser {minify.TERSER_VERSION}" if minified else None,
         "config": "built-in" if config_path is None else os.path.basename(config_path),
-        "budget": {"gzip": SIZE_BUDGET_GZIP, "withinBudget": sdk_size["gzip"] <= SIZE_BUDGET_GZIP,
+        "budget": {"gzip": sdk_budget, "withinBudget": sdk_size["gzip"] <= sdk_budget,
                    "firstStageGzip": STAGE1_BUDGET_GZIP,
                    "firstStageWithinBudget": single_file or stage1_size["gzip"] <= STAGE1_BUDGET_GZIP},
     }
@@ -267,9 +269,9 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
         log(f"{name}: {size['raw']:,} bytes raw, {size['gzip']:,} gzip, {size['brotli']:,} brotli")
     log(f"{len(module_names)} SDK modules, built in {elapsed:.1f}s")
     log(f'<script src="/{STAGE1}" integrity="{stage1_size["integrity"]}"></script>')
-    if sdk_size["gzip"] > SIZE_BUDGET_GZIP:
+    if sdk_size["gzip"] > sdk_budget:
         log(f"warning: the SDK is {sdk_size['gzip']:,} bytes gzip, over the "
-            f"{SIZE_BUDGET_GZIP:,}-byte budget (see docs/performance.md)")
+            f"{sdk_budget:,}-byte budget (see docs/performance.md)")
     if not single_file and stage1_size["gzip"] > STAGE1_BUDGET_GZIP:
         log(f"warning: consentry.js is {stage1_size['gzip']:,} bytes gzip, over the "
             f"{STAGE1_BUDGET_GZIP:,}-byte budget of the first stage")

@@ -12,7 +12,8 @@ from .errors import BuildError
 def cmd_build(args):
     from .bundle import build
 
-    build(config_path=args.config, out_dir=args.out, minified=not args.no_minify)
+    build(config_path=args.config, out_dir=args.out, minified=not args.no_minify,
+          single_file=args.single_file)
     return 0
 
 
@@ -48,6 +49,8 @@ def register(sub):
     p_build.add_argument("-o", "--out", default="dist", help="output folder (default: dist)")
     p_build.add_argument("--no-minify", action="store_true",
                          help="skip terser (readable output for debugging)")
+    p_build.add_argument("--single-file", action="store_true",
+                         help="one consentry.js holding both stages (no second request)")
     p_build.set_defaults(func=_guarded(cmd_build))
     p_val = sub.add_parser("validate", help="check a site configuration")
     p_val.add_argument("config", help="site configuration (JSON)")

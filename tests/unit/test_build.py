@@ -179,6 +179,7 @@ def test_single_file_build_is_both_stages_in_one_file(tmp_path):
     assert m["sdk"] is None and sorted(p.name for p in tmp_path.glob("*.js")) == ["consentry.js"]
     text = (tmp_path / "consentry.js").read_text()
     assert "consentry-sdk." not in text and "var __consentryRuntime=(function(){" in text
+    assert m["budget"]["withinBudget"] is True or not m["minifier"]
 
 
 def test_a_rebuild_removes_the_previous_sdk_file(tmp_path):
