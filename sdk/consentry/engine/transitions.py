@@ -36,11 +36,11 @@ API
      "ignored": [key, ...]}
 
 Events, in dispatch order:
-1. ``["first-consent", view]`` when the previous state had no valid choice;
-2. ``["consent", view]`` always;
-3. ``["change", {category: new bool}]`` when a valid choice existed and any category or
+1. ``["first-consent", view]`` and ``["consent", view]`` when the previous state had no valid
+   choice (a page view with a valid choice fires ``consent`` once, at start-up or here);
+2. ``["change", {category: new bool}]`` when a valid choice existed and any category or
    service changed (the payload lists the changed categories; service changes are in
-   ``result["changedServices"]``);
+   ``result["changedServices"]``); never ``consent`` again (contract section 5);
 4. ``["category-accept", id]`` / ``["category-reject", id]`` for every category whose
    effective state flipped compared with the previous state (configuration order).
 
@@ -52,8 +52,8 @@ Expiry: ``now + cookie.acceptDays`` when any non-necessary category is on, else
 The same work in steps, for a caller that must act between them (the browser shell runs the
 consented tags before it encodes the cookie and computes the events, because the visitor's
 click waits for the tags): ``decide_choice(...)`` (same arguments) -> ``{"record", "state",
-"maxAge", "ignored"}``; ``record.encode(record)``; ``choice_events(config, old_state,
-record, new_state) -> (events, changed, changedServices)``. ``apply_choice`` is exactly these
+"maxAge", "ignored"}``; ``record.encode(record)``; ``events_between(config, old_state,
+new_state) -> (events, changed, changedServices)``. ``apply_choice`` is exactly these
 three.
 
 ``consent_view(record) -> dict | None``: the ``getConsent()`` object of contract section 5,
@@ -160,7 +160,8 @@ def events_between(config, old, new):
     Used for a choice made on this page and for one that arrives from another tab. With no
     valid choice in ``new`` only the category flips fire. A first choice fires
     ``first-consent`` and ``consent`` (and reports nothing as changed); a changed choice fires
-    ``consent`` and ``change``; then ``category-accept`` / ``category-reject`` per flip.
+    ``change`` only (``consent`` already fired on this page view); then ``category-accept`` /
+    ``category-reject`` per flip.
     """
     changed = {}
     changed_s = {}
@@ -187,7 +188,6 @@ def events_between(config, old, new):
             changed = {}
             changed_s = {}
         elif changed or changed_s:
-            events.append(["consent", consent_view(rec)])
             events.append(["change", changed])
     return events + flips, changed, changed_s
 
@@ -247,20 +247,12 @@ def decide_choice(config, state, method, decisions, now_ms, consent_id, gpc):
     return {"record": rec, "state": new_state, "maxAge": days * 86400, "ignored": ignored}
 
 
-def choice_events(config, old_state, rec, new_state):
-    """The events of a choice (see the module docstring), with what changed."""
-    events, changed, changed_s = events_between(config, old_state, new_state)
-    if old_state.get("record") is not None and not changed and not changed_s:
-        events.insert(0, ["consent", consent_view(rec)])   # a choice made again: still a choice
-    return events, changed, changed_s
-
-
 def apply_choice(config, state, method, decisions, now_ms, consent_id, gpc):
     """Apply a choice. See the module docstring."""
     choice = decide_choice(config, state, method, decisions, now_ms, consent_id, gpc)
     rec = choice["record"]
     value = encode(rec)
-    events, changed, changed_s = choice_events(config, state, rec, choice["state"])
+    events, changed, changed_s = events_between(config, state, choice["state"])
     return {"record": rec, "value": value, "maxAge": choice["maxAge"], "state": choice["state"],
             "events": events, "changed": changed, "changedServices": changed_s,
             "ignored": choice["ignored"]}

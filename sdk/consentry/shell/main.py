@@ -146,7 +146,7 @@ class Core:
         withdrawn = self._enforce(choice["state"])
         rec = choice["record"]
         self._store(record.encode(rec), choice["maxAge"])
-        events = transitions.choice_events(self.config, old, rec, choice["state"])[0]
+        events = transitions.events_between(self.config, old, choice["state"])[0]
         self._announce(withdrawn, events)
         self._log(rec)
         if self.channel is not None:
