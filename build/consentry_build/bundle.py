@@ -10,6 +10,7 @@
     (function(){
       var __consentryRuntime=(function(){ "use strict"; <patched brython.js>; return __BRYTHON__ });
       var __consentryModules=(function(){ return [[name, is_package, file, function($B){<js>}, lazy], ...] });
+      <dom.js>         // __consentryDom: the document built-ins the shell reads, from the prototypes
       <loader.js>      // defines __consentryStart(host, data)
       <stage2.js>      // hands __consentryStart to the first stage (Consentry.__attach)
     })();
@@ -162,7 +163,8 @@ def assemble_sdk(config, css, test_hooks=False, production=True):
     body = (
         "(function(){\nvar __BRYTHON__;\n" + _runtime_function(production) +
         _module_table(order, translator, production) +
-        _small(_read("loader.js") + tail, production) + "\n"
+        _small(_read("dom.js") + _read("loader.js") + tail, production) + "
+"
         "})();\n"
     )
     return _header(True) + body, [m.name for m in order]

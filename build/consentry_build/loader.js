@@ -9,6 +9,10 @@ function __consentryStart(host, data) {
   var $B = __BRYTHON__ = __consentryRuntime();
   var _b_ = $B.builtins;
   $B.$options = $B.$options || {};
+  // The shell's `from browser import document` is dom.js's document: built-ins from the
+  // prototypes, so page markup cannot shadow what the SDK reads (Brython's own wrapper would
+  // read every attribute by a named lookup on the document).
+  $B.module_setattr($B.imported.browser, 'document', $B.jsobj2pyobj(__consentryDom.document));
   var table = __consentryModules();
   var i, entry, mod, name, parent;
   var executed = [];         // module names in the order their code ran (test builds show it)

@@ -144,6 +144,24 @@ PATCHES = [
      "short.length,long.length)\nwhile(ix < minlen && short[ix]==long[ix]){ix++}\n"
      "$B.tz_name=long.substr(ix).trim()",
      ""),
+    # Environment probes that read undeclared globals: on a page, `process`, `WorkerGlobalScope`
+    # and `WorkerNavigator` are looked up on window, where an element with that id answers
+    # (<div id="process"> made `process.release.name` throw and the SDK never started). The
+    # bundle only ever runs in a page.
+    ("page, not a web worker",
+     "$B.isWebWorker=('undefined' !==typeof WorkerGlobalScope)&&\n(\"function\"===typeof "
+     "importScripts)&&\n(navigator instanceof WorkerNavigator)",
+     "$B.isWebWorker=false"),
+    ("page, not node", "$B.isNode=(typeof process !=='undefined')&&(process.release.name==='node')"
+     "\n&&(process.__nwjs !==1)", "$B.isNode=false"),
+    ("page, not a web worker (2)",
+     "_window=globalThis,isWebWorker=('undefined' !==typeof WorkerGlobalScope)&&\n(\"function\"="
+     "==typeof importScripts)&&\n(navigator instanceof WorkerNavigator)",
+     "_window=globalThis,isWebWorker=false"),
+    # brython_path (where Brython would fetch stdlib modules; this build fetches none) came from
+    # document.currentScript, which <img name="currentScript"> shadows.
+    ("no document.currentScript", "this_url=document.currentScript.src}",
+     "this_url=_window.location.href}"),
     ("no storage probe",
      'var has_storage=typeof(Storage)!=="undefined"\nif(has_storage){$B.has_local_storage=false\n'
      'try{\nif(localStorage){$B.local_storage=localStorage\n$B.has_local_storage=true}}'
