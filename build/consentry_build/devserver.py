@@ -18,7 +18,7 @@ browser tests). The server binds to 127.0.0.1 only: it is a development tool, ne
 Public API::
 
     srv = make_server(site_root, dist_dir, port=0, extra_routes=None)   # already serving, in a thread
-    srv.url          # "http://127.0.0.1:PORT"
+    srv.url          # "http://127.0.0.1:PORT" ("https://..." with tls=(certfile, keyfile))
     srv.requests     # list of Request(method, path, query, time, headers, body), in arrival order
     srv.shutdown()   # stop and close the socket
 
@@ -53,6 +53,7 @@ import http.server
 import json
 import mimetypes
 import re
+import ssl
 import sys
 import threading
 import time
@@ -337,7 +338,7 @@ class DevServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, site_root, dist_dir, port: int = 0, extra_routes=None, html_vars=None, verbose=False,
-                 head_html=b"", consent_log=None):
+                 head_html=b"", consent_log=None, tls=None):
         self.site_root = Path(site_root).resolve()
         #: Inserted first in ``<head>`` of pages without their own ``#consentry-config`` (the demo's
         #: consent-log override), and the receiver behind it (see ``consentry.log.demo``).
@@ -352,11 +353,19 @@ class DevServer(http.server.ThreadingHTTPServer):
         self.requests: list[Request] = []
         self._thread: threading.Thread | None = None
         super().__init__(("127.0.0.1", port), _Handler)
+        #: ``(certfile, keyfile)``: serve https (tests make a throw-away self-signed certificate, so
+        #: that ``Secure`` cookies and the ``__Host-``/``__Secure-`` prefixes can be exercised).
+        self.tls = tls
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            # the handshake happens in the request's own thread, so one slow client blocks no other
+            self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return "http://%s:%d" % (host, port)
+        return "%s://%s:%d" % ("https" if self.tls else "http", host, port)
 
     def find_route(self, path: str):
         if path in self.extra_routes:
@@ -411,10 +420,11 @@ class DevServer(http.server.ThreadingHTTPServer):
 
 
 def make_server(site_root, dist_dir, port: int = 0, extra_routes=None, *, html_vars=None, verbose=False,
-                head_html=b"", consent_log=None) -> DevServer:
-    """Start a :class:`DevServer` in a background thread and return it (port 0 = any free port)."""
+                head_html=b"", consent_log=None, tls=None) -> DevServer:
+    """Start a :class:`DevServer` in a background thread and return it (port 0 = any free port;
+    ``tls=(certfile, keyfile)`` for https)."""
     return DevServer(site_root, dist_dir, port, extra_routes, html_vars=html_vars, verbose=verbose,
-                     head_html=head_html, consent_log=consent_log).start()
+                     head_html=head_html, consent_log=consent_log, tls=tls).start()
 
 
 def serve_forever(site_root, dist_dir, port: int = 8000) -> None:

