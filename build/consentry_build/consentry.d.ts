@@ -36,7 +36,8 @@ export interface ConsentryApi {
   showBanner(): void;
   showPreferences(): void;
   hide(): void;
-  on(event: ConsentEvent, fn: (detail: ConsentEventDetail | null) => void): void;
+  /** Throws an Error for an unknown event name; returns a function that removes the listener. */
+  on(event: ConsentEvent, fn: (detail: ConsentEventDetail | null) => void): () => void;
   off(event: ConsentEvent, fn: (detail: ConsentEventDetail | null) => void): void;
   onCategory(id: string, handlers: { accept?: (api: ConsentryApi) => void;
                                      reject?: (api: ConsentryApi) => void }): void;

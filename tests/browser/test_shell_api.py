@@ -157,3 +157,21 @@ def test_on_category_accept_once_reject_on_withdrawal(browser, site):
     browser.execute_script("Consentry.rejectAll();")
     assert js(browser, "window.__hook") == [["accept", True], ["reject"]]
     assert_clean_console(browser)
+
+
+def test_on_refuses_unknown_events_and_returns_an_unsubscribe_function(browser, site):
+    browser.get(site.url + "/shell-basic.html")
+    wait_ready(browser)
+    error = js(browser, "(function () { try { Consentry.on('consnet', function () {}); return null; }"
+                        " catch (e) { return [Object.prototype.toString.call(e) === '[object Error]', e.message]; } })()")
+    assert error is not None and error[0] is True and "unknown event \"consnet\"" in error[1], error
+    browser.execute_script("""
+        window.__got = [];
+        window.__off = Consentry.on('change', function (d) { window.__got.push(d.changed); });""")
+    assert js(browser, "typeof window.__off") == "function"
+    browser.execute_script("Consentry.acceptAll(); Consentry.update({analytics: false});")
+    assert js(browser, "window.__got") == [{"analytics": False}]
+    browser.execute_script("window.__off(); Consentry.update({analytics: true});")
+    assert js(browser, "window.__got") == [{"analytics": False}]   # unsubscribed
+    assert_clean_console(browser)
+

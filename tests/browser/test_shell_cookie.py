@@ -125,8 +125,8 @@ def test_tampered_cookie_is_no_valid_choice(browser, site, third_party, how):
 
 def test_flipped_category_letter_is_not_trusted_blindly(browser, site, third_party):
     """A value edited by hand from 'analytics: no' to 'analytics: yes' is still a well-formed record:
-    the SDK has no integrity check in the contract, so it must simply be read as written — but never
-    crash. (Documents current behaviour: a flipped letter is a *different valid choice*.)"""
+    the contract has no integrity check, so it is read exactly as written (a different valid
+    choice, analytics on with its service off), and nothing crashes."""
     browser.get(site.url + "/shell-basic.html")
     wait_ready(browser)
     browser.execute_script("Consentry.rejectAll();")
@@ -138,5 +138,7 @@ def test_flipped_category_letter_is_not_trusted_blindly(browser, site, third_par
     browser.get(site.url + "/shell-basic.html")
     wait_ready(browser)
     consent = js(browser, "Consentry.getConsent()")
-    assert consent is None or consent["categories"]["analytics"] is True
+    assert consent is not None and consent["categories"]["analytics"] is True, consent
+    assert consent["services"]["analytics"] == {"ga": False}, consent
+    assert js(browser, "Consentry.allowed('analytics')") is True
     assert_clean_console(browser)

@@ -489,8 +489,9 @@ def test_load_override_ok(raw):
     out = config.load(raw, {"revision": 3, "ui": {"layout": "box"}})
     assert out["override_errors"] == []
     assert out["config"]["revision"] == 3 and out["config"]["ui"]["layout"] == "box"
-    assert out["config"]["ui"]["position"] == "bottom-right" or \
-        out["config"]["ui"]["position"] == "bottom"
+    # the built-in bar position "bottom" does not fit a box: the box's own bottom corner, warned
+    assert out["config"]["ui"]["position"] == "bottom-right"
+    assert paths(out["warnings"]) == ["$.ui.position"]
 
 
 def test_load_override_invalid_ignores_the_whole_override(raw):

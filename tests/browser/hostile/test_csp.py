@@ -8,6 +8,8 @@ in test_gating.py (the page stays usable and inert).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from helpers import assert_clean_console, async_js, diag, js, problems, wait_js
@@ -129,3 +131,49 @@ def test_trusted_types_revival(browser, site, third_party, hpage, single_file, n
     assert js(browser, "window.__ran || []") == []
     assert all(c["directive"] in ("require-trusted-types-for", "trusted-types")
                for c in diag(browser)["csp"]), diag(browser)["csp"]
+
+
+# ------------------------------------------------------------------ I: injected HTML never becomes script
+
+SD_NONCE = "sdNonce42"
+STRICT_DYNAMIC = "script-src 'nonce-%s' 'strict-dynamic'; object-src 'none'; base-uri 'none'" % SD_NONCE
+
+
+def _inline(name):
+    return ('<script type="text/plain" data-category="analytics">'
+            '(window.__ran = window.__ran || []).push("%s");</script>' % name)
+
+
+@pytest.mark.parametrize("tt", ["", "tt"])
+def test_late_inserted_gated_script_needs_the_sdk_nonce(browser, site, hpage, tt):
+    """Under 'strict-dynamic' a script the SDK creates runs whatever its text, so a gated <script>
+    that page code or a CMS inserts after the page loaded is revived only when it carries the
+    nonce of consentry.js (contract §2); one warning otherwise. The parsed HTML's gated scripts
+    are revived as before. With Trusted Types enforced the same holds."""
+    csp = STRICT_DYNAMIC + ("; require-trusted-types-for 'script'; trusted-types consentry page" if tt else "")
+    html = page(head=_inline("parsed")).replace(
+        '<script src="/diag.js">', '<script src="/diag.js" nonce="%s">' % SD_NONCE).replace(
+        '<script src="/consentry.js">', '<script src="/consentry.js" nonce="%s">' % SD_NONCE)
+    path = hpage(html, headers={"Content-Security-Policy": csp})
+    browser.get(site.url + path)
+    ready(browser)
+    wait_js(browser, "document.readyState === 'complete'")
+    browser.execute_script("Consentry.acceptAll();")
+    wait_js(browser, "(window.__ran || []).indexOf('parsed') >= 0", message="the parsed gated script did not run")
+    # HTML inserted later by page code (innerHTML runs no script itself): one gated script
+    # without, one with the nonce. Under Trusted Types the page has its own policy for HTML.
+    html = ('<script type="text/plain" data-category="analytics">window.__ran.push("injected");</script>'
+            '<script type="text/plain" data-category="analytics" nonce="%s">window.__ran.push("nonced");'
+            '</script>' % SD_NONCE)
+    browser.execute_script("""
+      var p = window.trustedTypes ? trustedTypes.createPolicy('page', {createHTML: function (s) { return s; }}) : null;
+      var d = document.createElement('div');
+      d.innerHTML = p ? p.createHTML(arguments[0]) : arguments[0];
+      document.body.appendChild(d);""", html)
+    wait_js(browser, "(window.__ran || []).indexOf('nonced') >= 0", message="the nonced late script did not run")
+    assert js(browser, "window.__ran") == ["parsed", "nonced"]   # revived in order: 'injected' was skipped
+    assert js(browser, "document.querySelector('[data-consentry-state=\"refused-nonce\"]') !== null")
+    warnings = [c["message"] for c in diag(browser)["console"] if "nonce" in c["message"]]
+    assert len(warnings) == 1, warnings
+    assert diag(browser)["csp"] == [], json.dumps(diag(browser)["csp"])
+    assert_clean_console(browser)

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import assert_clean_console, diag, js, problems, wait_js
 from hostile_kit import (
-    all_gates, assert_inert, banner_shown, click_part, consent_cookies, gated, no_grant, page, ready,
+    all_gates, assert_inert, banner_shown, click_part, consent_cookies, gated, no_grant, page, part, ready,
     set_cookie, value_for,
 )
 from shell_common import barrier, page_run
@@ -400,3 +400,20 @@ def test_document_write_in_a_revived_inline_script_after_load_is_pinned(browser,
                      "|| !document.getElementById('plain-button')")
     assert js(browser, "!!document.getElementById('plain-button')") is False, "page survived: update docs/security.md"
     assert js(browser, "document.getElementById('written') && document.getElementById('written').textContent") == "written"
+
+
+def test_a_refused_script_url_does_not_count_as_code_that_ran(browser, site, third_party, hpage):
+    """A gated script whose data-src is refused (not http(s) or relative) never ran, so
+    withdrawing its category offers no reload."""
+    path = hpage(page(head='<script type="text/plain" data-category="analytics" '
+                           'data-src="javascript:window.__x=1"></script>'))
+    browser.get(site.url + path)
+    ready(browser)
+    browser.execute_script("Consentry.acceptAll();")
+    wait_js(browser, "document.querySelector('script[data-consentry-state=\"refused-url\"]') !== null")
+    browser.execute_script("Consentry.update({analytics: false});")
+    barrier(browser, third_party.url)
+    assert js(browser, "!!%s" % part("reload")) is False, "a reload was offered for code that never ran"
+    assert js(browser, "window.__x === undefined")
+    assert_clean_console(browser)
+

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import assert_clean_console, diag, js, wait_js
-from hostile_kit import assert_inert, banner_shown, click_part, gated, page, part, ready, record_events
+from hostile_kit import (all_gates, assert_inert, banner_shown, click_part, gated, page, part, ready,
+                         record_events)
 from shell_common import BANNER_SHOWN, barrier
 
 pytestmark = pytest.mark.usefixtures("bundle")
@@ -116,3 +117,30 @@ def test_back_forward_cache_restore_rechecks_the_cookie(browser, site, third_par
     wait_js(browser, "!(%s)" % BANNER_SHOWN, timeout=5, message="stale banner after bfcache restore")
     wait_js(browser, "window.__ran && window.__ran.indexOf('a') !== -1")
     assert_clean_console(browser)
+
+
+# ------------------------------------------------------------------ F: a start-up that fails
+
+READY_OUTCOME = """
+Consentry.ready.then(function () { done('resolved'); },
+                     function (e) { done((Object.prototype.toString.call(e) === '[object Error]') + ' ' + e.message); });
+"""
+
+
+def test_ready_rejects_with_an_error_when_start_up_fails(browser, site, third_party, hpage):
+    """`await Consentry.ready` never hangs: a start-up that fails rejects it with an Error, the
+    page gets no unhandled rejection of ours, and nothing gated runs."""
+    # a broken DOM (a polyfill gone wrong): the SDK's synchronous start-up throws
+    before = ("<script>Element.prototype.getAttribute = function () {"
+              " throw new Error('broken getAttribute'); };</script>\n")
+    path = hpage(page(before_sdk=before, head=all_gates(third_party.url)))
+    browser.get(site.url + path)
+    outcome = browser.execute_async_script(
+        "var done = arguments[arguments.length - 1];" + READY_OUTCOME)
+    assert outcome.startswith("true "), outcome      # an Error
+    assert_inert(browser, third_party)
+    assert js(browser, "Consentry.allowed('analytics')") is False
+    d = diag(browser)
+    assert d["rejections"] == [] and d["errors"] == [], d
+    assert [c for c in d["console"] if c["level"] == "error"][0]["message"].startswith(
+        "[consentry] could not start; nothing gated will run")
