@@ -163,8 +163,7 @@ def assemble_sdk(config, css, test_hooks=False, production=True):
     body = (
         "(function(){\nvar __BRYTHON__;\n" + _runtime_function(production) +
         _module_table(order, translator, production) +
-        _small(_read("dom.js") + _read("loader.js") + tail, production) + "
-"
+        _small(_read("dom.js") + _read("loader.js") + tail, production) + "\n"
         "})();\n"
     )
     return _header(True) + body, [m.name for m in order]
