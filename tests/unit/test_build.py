@@ -211,3 +211,22 @@ def test_css_minifier_keeps_rules():
 
     out = minify.css("/* c */\n:host {\n  color: red;\n}\n@media (x: y) {\n  a > b { top: 0 }\n}\n")
     assert out == ":host{color: red}@media (x: y){a>b{top: 0}}"
+
+
+@pytest.mark.parametrize("cookie, refused", [
+    ({"name": "__Host-consentry", "domain": "example.com"}, True),
+    ({"name": "__Host-consentry", "path": "/shop"}, True),
+    ({"name": "__Host-consentry"}, False),
+    ({"name": "__Secure-consentry", "domain": "example.com"}, False),
+])
+def test_build_refuses_a_host_prefixed_cookie_with_a_domain_or_a_path(tmp_path, cookie, refused):
+    """Browsers drop a __Host- cookie with a Domain or a Path other than "/": the build says so."""
+    from consentry_build.config_input import load_site_config
+
+    path = tmp_path / "site.json"
+    path.write_text(json.dumps({"cookie": cookie}), encoding="utf-8")
+    if refused:
+        with pytest.raises(BuildError, match=r"\$\.cookie\.name: A __Host- cookie must have no domain"):
+            load_site_config(str(path))
+    else:
+        assert load_site_config(str(path))["config"]["cookie"]["name"] == cookie["name"]
