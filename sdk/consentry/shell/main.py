@@ -40,6 +40,7 @@ class Core:
         self.ui = None
 
         self.memory_value = None  # the choice, when cookies could not be written
+        self.withdrawn = {}       # categories on before a reset() (here or in another tab), off now
         # data-cc accept triggers choose only when the site's own script tag says so (read by
         # the first stage while it ran in <head>: content injected into <body> cannot fake it)
         self.cc_accept = isinstance(host.cc_accept, str)
@@ -188,12 +189,15 @@ class Core:
             cid = cat["id"]
             if old["categories"][cid] and not new_state["categories"][cid]:
                 refused.append(cid)
+                if new_state["record"] is None:
+                    self.withdrawn[cid] = True      # the gate runs their `!category` fallbacks
                 if self.host.gate_revived(cid):
                     withdrawn.append(cid)
         if refused:
             self._withdraw(refused)
         self._consent_mode("update")
         try:
+            new_state["withdrawn"] = self.withdrawn
             self.host.set_state(self.known, new_state)
         except Exception as exc:    # a page policy (e.g. Trusted Types) refused a revival
             window.console.error(PREFIX + "could not run gated code: " + str(exc))

@@ -57,7 +57,7 @@ def safe_url(url):
 def new_gate(dom, known, state):
     """A gate for this page: ``known`` category ids, ``state`` the engine's policy state."""
     return {"dom": dom, "known": known, "state": state, "pending": [], "queue": [],
-            "running": False, "warned": {}, "revived": {}, "withdrawn": {}, "observer": None,
+            "running": False, "warned": {}, "revived": {}, "observer": None,
             "on_blocked_embed": None, "on_revived_embed": None}
 
 
@@ -109,16 +109,7 @@ def _classify(gate, el):
 
 
 def gate_set_state(gate, state):
-    """A new policy state (a choice, another tab, stage 2's own reading); then gate_apply.
-
-    A state without a choice after one that allowed a category (reset(), here or in another
-    tab) withdraws it exactly as a refusal would: its `!category` fallbacks become due.
-    """
-    old = gate["state"]
-    if old is not None and state["record"] is None:
-        for cat in gate["known"]:
-            if allowed(old, cat, None) and not allowed(state, cat, None):
-                gate["withdrawn"][cat] = True
+    """A new policy state (a choice, another tab, stage 2's own reading); then gate_apply."""
     gate["state"] = state
 
 
@@ -152,11 +143,11 @@ def gate_apply(gate):
 
 
 def gate_refused(gate, category):
-    """Refused by a valid choice, or withdrawn by reset() (what `!category` fallbacks wait for)."""
+    """Refused by a valid choice, or withdrawn by reset() (the SDK lists those in the state's
+    ``withdrawn``): what `!category` fallbacks wait for."""
     state = gate["state"]
-    if state is None or allowed(state, category, None):
-        return False
-    return state["record"] is not None or gate["withdrawn"].get(category) is True
+    return state is not None and not allowed(state, category, None) and (
+        state["record"] is not None or state.get("withdrawn", {}).get(category) is True)
 
 
 def _due(gate, el):
