@@ -33,10 +33,7 @@
   var listen = EventTarget.prototype.addEventListener;
   var getAttribute = Element.prototype.getAttribute;
   var closest = Element.prototype.closest;
-  var insertBefore = Node.prototype.insertBefore;
   var appendChild = Node.prototype.appendChild;
-  var parentNodeGet = accessor(Node.prototype, 'parentNode').get;
-  var nextSiblingGet = accessor(Node.prototype, 'nextSibling').get;
   var console = window.console;
   var MutationObserver = window.MutationObserver;
   var own = Object.prototype.hasOwnProperty;
@@ -115,7 +112,10 @@
     warn: warn,
     query_all: function (selector) { return querySelectorAll.call(document, selector); },
     observe: function (callback) {
-      var observer = new MutationObserver(callback);
+      // nothing the page's markup does may throw out of our observer into the page
+      var observer = new MutationObserver(function () {
+        try { callback(); } catch (err) { console.error(PREFIX + 'gating failed:', err); }
+      });
       observer.observe(docEl, {childList: true, subtree: true});
       return observer;
     },
@@ -273,11 +273,7 @@
     for (var k in props) { el[k] = props[k]; }
     return el;
   }
-  function insert(el) {
-    var parent = me && parentNodeGet.call(me);
-    if (parent) { insertBefore.call(parent, el, nextSiblingGet.call(me)); }
-    else { appendChild.call(docEl, el); }
-  }
+  function insert(el) { appendChild.call(docEl, el); }
   function load(url) {
     var script = element('script', {async: true});
     try {

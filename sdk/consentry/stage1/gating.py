@@ -64,7 +64,7 @@ def new_gate(dom, known, state):
 def gate_watch(gate):
     """Gate elements as the parser (or page code) inserts them, for the page's life."""
     gate_scan(gate)
-    gate["observer"] = gate["dom"].observe(lambda records, observer: gate_scan(gate))
+    gate["observer"] = gate["dom"].observe(lambda: gate_scan(gate))
 
 
 def gate_scan(gate):
@@ -175,10 +175,7 @@ def _revive(gate, el):
         gate["queue"].append(el)
         return
     src = el.getAttribute("data-src")
-    if src is not None and not safe_url(src):
-        el.setAttribute(STATE, "refused-url")
-        _warn_once(gate, "url:" + src[:40], "refused to load a data-src that is not http(s) "
-                   "or relative")
+    if _refused_url(gate, el, src):
         return
     _ran(gate, cat)
     el.setAttribute(STATE, "revived")
@@ -189,6 +186,15 @@ def _revive(gate, el):
         el.removeAttribute("data-consentry-hidden")
         if gate["on_revived_embed"] is not None:
             gate["on_revived_embed"](el)
+
+
+def _refused_url(gate, el, src):
+    """A data-src that is not http(s) or relative is never loaded (one warning)."""
+    if src is None or safe_url(src):
+        return False
+    el.setAttribute(STATE, "refused-url")
+    _warn_once(gate, "url:" + src[:40], "refused to load a data-src that is not http(s) or relative")
+    return True
 
 
 def _ran(gate, cat):
@@ -208,10 +214,7 @@ def _run_next(gate):
     while len(gate["queue"]) > 0:
         el = gate["queue"].pop(0)
         src = el.getAttribute("data-src")
-        if src is not None and not safe_url(src):
-            el.setAttribute(STATE, "refused-url")
-            _warn_once(gate, "url:" + src[:40], "refused to load a data-src that is not http(s) "
-                       "or relative")
+        if _refused_url(gate, el, src):
             continue
         script = _clone(gate, el)
         el.setAttribute(STATE, "revived")
