@@ -25,19 +25,19 @@ import gzip
 import hashlib
 import json
 import os
-import shutil
 import time
 
 import brotli
-import jsmin
 
-from . import fastpath, minify
+from consentry import __version__
+
+from . import fastpath, minify, package
 from . import modules as modlib
 from . import runtime
 from .errors import BuildError
 from .translator import Translator
 
-VERSION = "0.1.0"
+VERSION = __version__
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIZE_BUDGET_GZIP = 220_000          # the SDK file: "≤ 220 KB gzip" (KB = 1000 B, the stricter reading)
 STAGE1_BUDGET_GZIP = 10_000         # consentry.js, what a page waits for before its first tag
@@ -73,8 +73,9 @@ def _module_table(ordered, translator, production):
 
 
 def _small(js, production):
-    """The hand-written JS (no template literals, so jsmin is safe on it; terser in production)."""
-    return minify.terser(js) if production else jsmin.jsmin(js)
+    """The hand-written JS: through terser in production, as written otherwise (like every
+    other part of a `--no-minify` build)."""
+    return minify.terser(js) if production else js
 
 
 def _js_literal(value):
@@ -141,8 +142,9 @@ def runtime_only_script():
 
 def _header(sdk):
     if sdk:
-        return (f"/*! Consentry {VERSION} SDK | MIT | includes Brython {runtime.BRYTHON_VERSION} "
-                "(BSD-3-Clause, brython.info) */\n")
+        # Added after terser, so the licence notice always survives minification.
+        return (f"/*! Consentry {VERSION} SDK | MIT | includes Brython {runtime.BRYTHON_VERSION}, "
+                f"{package.BRYTHON_COPYRIGHT}, BSD-3-Clause: see THIRD-PARTY-NOTICES */\n")
     return f"/*! Consentry {VERSION} | MIT */\n"
 
 
@@ -243,7 +245,6 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
         data = assemble_stage1(config, {"src": sdk, "integrity": files[sdk]["integrity"]},
                                test_hooks, minified).encode("utf-8")
     files[STAGE1] = _write(out_dir, STAGE1, data)
-    shutil.copyfile(os.path.join(HERE, "consentry.d.ts"), os.path.join(out_dir, "consentry.d.ts"))
     # a single file carries both stages: both budgets
     sdk_size = files[sdk] if sdk else files[STAGE1]
     sdk_budget = SIZE_BUDGET_GZIP if sdk else SIZE_BUDGET_GZIP + STAGE1_BUDGET_GZIP
@@ -265,6 +266,7 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
     with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")
+    package.write(out_dir, manifest, config["config"])
     elapsed = time.perf_counter() - started
     for name, size in sorted(files.items()):
         log(f"{name}: {size['raw']:,} bytes raw, {size['gzip']:,} gzip, {size['brotli']:,} brotli")

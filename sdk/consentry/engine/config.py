@@ -384,11 +384,6 @@ def _language(ctx, obj, key, path, nd, out):
 
 # ---------------------------------------------------------------- the cookie
 
-def _symbols(chars):
-    """The characters of a set that are not letters or digits, for messages."""
-    return "".join([c for c in chars if c not in ALNUM])
-
-
 def _token(ctx, obj, key, path, nd, out):
     if key not in obj:
         return nd["default"]
@@ -397,7 +392,7 @@ def _token(ctx, obj, key, path, nd, out):
             not only_chars(v, nd["chars"]):
         _error(ctx, child_path(path, key), "Must be " + str(nd["minLength"]) + " to " +
                str(nd["maxLength"]) + " characters from letters, digits and " +
-               _symbols(nd["chars"]) + " (no spaces, '=', ';' or ','); found " + clip(v) + ".")
+               nd["chars"].strip(ALNUM) + " (no spaces, '=', ';' or ','); found " + clip(v) + ".")
         return nd["default"]
     return v
 
@@ -904,9 +899,6 @@ def validate(raw):
         _error(ctx, "$", "The configuration must be a JSON object, not " + clip(raw) + ".")
         return {"config": None, "errors": ctx["errors"], "warnings": ctx["warnings"]}
     _check_keys(ctx, raw, "$", _P, ROOT["annotations"])
-    for k in ROOT["annotations"]:
-        if k in raw:
-            _text(ctx, raw[k], "$", True, k)
     cfg = _object(ctx, raw, "$", ROOT, ctx["config"])
     if ctx["more_errors"] > 0:
         ctx["errors"].append({"path": "$", "message": "And " + str(ctx["more_errors"]) +
