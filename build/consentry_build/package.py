@@ -39,8 +39,8 @@ def license_text():
 
 
 def third_party_notices():
-    return ("The Consentry SDK file (consentry-sdk.*.js) includes the Brython runtime, " + runtime.BRYTHON_VERSION +
-            " (https://brython.info), under this licence:\n\n" +
+    return ("The Consentry SDK file (consentry-sdk.*.js) includes the Brython runtime, " +
+            runtime.BRYTHON_VERSION + " (https://brython.info), under this licence:\n\n" +
             _read(os.path.join(HERE, "licenses", "brython-LICENCE.txt")))
 
 

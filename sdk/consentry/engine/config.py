@@ -50,10 +50,10 @@ Every language in ``translations`` is complete: missing keys are filled from the
 language (category titles fall back to the category id). See docs/configuration.md.
 """
 
+# Module objects: schema is lazy too, and Brython's `from <lazy module> import name` does
+# not run a lazy module (modules.LAZY).
+from . import schema, site_categories
 from .codes import EEA, SIGNALS, canonical_language, canonical_region, cookie_matches  # noqa: F401
-from . import site_categories
-from . import schema     # a module object: schema is lazy too, and Brython's `from <lazy module>
-                         # import name` does not run it (modules.LAZY)
 from .util import ALNUM, UPPER, as_int, child_path, clip, index_path, only_chars, suggest
 
 # Names other modules and the tests read; every value comes from the schema.
