@@ -221,12 +221,14 @@ def _remove_stale_sdk_files(out_dir, keep):
 
 
 def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minified=True,
-          single_file=False):
-    """Build dist/consentry.js (+ the SDK file), .d.ts and manifest.json; return the manifest."""
-    from .config_input import load_site_config  # imports the engine, which CPython runs too
+          single_file=False, languages=None):
+    """Build dist/consentry.js (+ the SDK file), .d.ts and manifest.json; return the manifest.
+    ``languages``: the built-in texts to embed (config_input.builtin_raw)."""
+    # imports the engine, which CPython runs too
+    from .config_input import languages_report, load_site_config
 
     started = time.perf_counter()
-    config = load_site_config(config_path)
+    config = load_site_config(config_path, languages)
     if minified and minify.terser_bundle() is None:
         log("warning: terser unavailable (npm is needed once); consentry.js is not minified")
         minified = False
@@ -259,6 +261,7 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
         "modules": module_names,
         "minifier": f"terser {minify.TERSER_VERSION}" if minified else None,
         "config": "built-in" if config_path is None else os.path.basename(config_path),
+        "languages": languages_report(config_path, config, sizes),
         "budget": {"gzip": sdk_budget, "withinBudget": sdk_size["gzip"] <= sdk_budget,
                    "firstStageGzip": STAGE1_BUDGET_GZIP,
                    "firstStageWithinBudget": single_file or stage1_size["gzip"] <= STAGE1_BUDGET_GZIP},
