@@ -1,6 +1,6 @@
 """Selenium fixtures: real Chromium and Firefox ESR, offline, one instance per browser per session.
 
-Design (see ``shared/research/browser-infra.md`` Part A):
+Design:
 
 * ``browser_name`` is a *session-scoped* parameter, so pytest groups the tests by browser and each
   browser starts once (Firefox costs 3-5 s to start on this machine; one per test would dominate).

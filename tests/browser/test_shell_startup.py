@@ -1,4 +1,4 @@
-"""Start-up (issue 4 §1, §2, §4): gating happens as the parser inserts elements, images are
+"""Start-up: gating happens as the parser inserts elements, images are
 gated like scripts, and duplicate consent cookies are resolved and cleaned up."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Fuzzing the configuration validator, the override loader, i18n and the URL checks (issue 7).
+"""Fuzzing the configuration validator, the override loader, i18n and the URL checks.
 
 Different from tests/unit/test_properties.py (random JSON trees, one mutated path of the default
 config): hostile OVERRIDES merged over the built-in configuration, as a page would give them, with

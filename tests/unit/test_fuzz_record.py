@@ -1,4 +1,4 @@
-"""Fuzzing the cookie reader (issue 7): record.parse/decode/read and the server reader.
+"""Fuzzing the cookie reader: record.parse/decode/read and the server reader.
 
 Bigger budgets than tests/unit/test_properties.py and different inputs: mutations of VALID cookie
 values (the interesting neighbourhood), whole Cookie headers with duplicates and junk, and

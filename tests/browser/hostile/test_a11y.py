@@ -1,4 +1,4 @@
-"""Catalogue group G: accessibility under hostile input (issue 7).
+"""Catalogue group G: accessibility under hostile input.
 
 Only what tests/browser/test_ui_*.py does not cover already (axe, focus trap, tab order, target
 size, equal weight, Esc on the banner recording the close action are there). Principle: no key or

@@ -1,4 +1,4 @@
-"""Catalogue group B: a hostile or broken runtime override (#consentry-config) (issue 7).
+"""Catalogue group B: a hostile or broken runtime override (#consentry-config).
 
 (Named test_config_hostile.py, not test_config.py: tests/unit/test_config.py already owns that
 module basename and this tree has no __init__.py files.)

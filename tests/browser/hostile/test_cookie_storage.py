@@ -1,4 +1,4 @@
-"""Catalogue group A: the cookie and storage are hostile input (issue 7).
+"""Catalogue group A: the cookie and storage are hostile input.
 
 Principle: anything that is not exactly a valid, current record is "no valid choice": the banner
 shows, nothing gated runs, the API answers false/null, the next choice overwrites it, and nothing

@@ -1,4 +1,4 @@
-"""Catalogue group I: Content Security Policy (issue 7).
+"""Catalogue group I: Content Security Policy.
 
 Principle: the SDK runs the whole flow (banner, preferences, save, revival) under a strict header
 CSP with no 'unsafe-eval'/'unsafe-inline' and zero violations, also with `style-src-attr 'none'`.

@@ -1,4 +1,4 @@
-"""Catalogue group D: DOM and XSS (issue 7).
+"""Catalogue group D: DOM and XSS.
 
 Principle: every string from the configuration, translations or cookies is text. Payloads in every
 text field of a runtime override never run (including Brython's own `<script type="text/python">`),

@@ -1,4 +1,4 @@
-"""The QA failure pages in demo_site/failures/ show what they say they show (issue 7)."""
+"""The QA failure pages in demo_site/failures/ show what they say they show."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Catalogue group C: script-gating bypass (issue 7).
+"""Catalogue group C: script-gating bypass.
 
 Principle: only an explicit visitor action or an explicit API call grants consent. Before any
 choice (also when the SDK is missing or blocked), after a refusal, and for anything page markup,

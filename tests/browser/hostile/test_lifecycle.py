@@ -1,4 +1,4 @@
-"""Catalogue group F: page lifecycle (issue 7).
+"""Catalogue group F: page lifecycle.
 
 Principle: the SDK starts once per page whatever the page does (SPA navigation, the script
 included twice), registers nothing that breaks the back/forward cache, and a page whose SDK

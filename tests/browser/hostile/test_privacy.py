@@ -1,4 +1,4 @@
-"""Catalogue group H: privacy (issue 7).
+"""Catalogue group H: privacy.
 
 Principle: before a choice the SDK makes no request to any origin other than loading itself,
 stores nothing anywhere; after a refusal the only thing stored is the consent cookie; and it never

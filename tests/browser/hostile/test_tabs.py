@@ -1,4 +1,4 @@
-"""Catalogue group E: concurrency and tabs (issue 7).
+"""Catalogue group E: concurrency and tabs.
 
 Principle: however fast or from however many tabs the visitor clicks, there is one consistent
 final state, every tab converges on it, no tab writes a stale state back, and callbacks fire once
