@@ -31,9 +31,8 @@ import brotli
 
 from consentry import __version__
 
-from . import fastpath, minify, package
+from . import fastpath, minify, package, runtime
 from . import modules as modlib
-from . import runtime
 from .errors import BuildError
 from .translator import Translator
 

@@ -3,7 +3,6 @@
 The Invoke tasks in tasks.py call these same functions; ``consentry.cli`` registers them.
 """
 
-import argparse
 import sys
 
 from .errors import BuildError

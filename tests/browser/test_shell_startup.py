@@ -2,7 +2,6 @@
 gated like scripts, and duplicate consent cookies are resolved and cleaned up."""
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_js, wait_ready
 
 pytestmark = pytest.mark.usefixtures("bundle")

@@ -6,7 +6,6 @@ revives the category's elements again.
 """
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_js, wait_ready
 from shell_common import BANNER_SHOWN
 

@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from helpers import async_js, wait_js
 from test_ui_flows import BANNER, PANEL, open_page, part, viewport, wait_status  # noqa: F401 (fixture)
 

@@ -12,10 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import assert_clean_console, diag, js, wait_js
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-
-from helpers import assert_clean_console, diag, js, wait_js
 
 pytestmark = pytest.mark.usefixtures("bundle")
 

@@ -12,12 +12,11 @@ import copy
 import time
 from urllib.parse import urljoin, urlsplit
 
-import pytest
+from conftest import load_default_raw
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from consentry.engine import config, i18n
-from conftest import load_default_raw
 
 RAW = load_default_raw()
 BUILTIN = config.validate(RAW)["config"]

@@ -10,12 +10,12 @@ duplicate wins; bounded time.
 import re
 import time
 
+from conftest import load_default_raw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consentry import server
 from consentry.engine import config, record
-from conftest import load_default_raw
 
 CFG = config.validate(load_default_raw())["config"]
 NOW = 1750000000000

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-
 from hostile_kit import Pages
 
 _COUNTER = itertools.count()

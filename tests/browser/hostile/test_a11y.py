@@ -8,11 +8,10 @@ close control ever grants consent; the first layer of choices never pre-enables 
 from __future__ import annotations
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.keys import Keys
-
 from helpers import assert_clean_console, js, wait_js
 from hostile_kit import CONSENT_CATS, assert_inert, banner_shown, click_part, gated, page, part, ready
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 
 pytestmark = pytest.mark.usefixtures("bundle")
 

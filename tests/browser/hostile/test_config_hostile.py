@@ -16,11 +16,19 @@ import copy
 import json
 
 import pytest
-
 from helpers import js, wait_js
 from hostile_kit import (
-    all_gates, assert_inert, banner_shown, click_part, default_config, gated, no_grant, only_expected_console,
-    page, part, ready,
+    all_gates,
+    assert_inert,
+    banner_shown,
+    click_part,
+    default_config,
+    gated,
+    no_grant,
+    only_expected_console,
+    page,
+    part,
+    ready,
 )
 
 pytestmark = pytest.mark.usefixtures("bundle")

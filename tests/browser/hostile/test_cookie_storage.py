@@ -10,12 +10,22 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from helpers import assert_clean_console, diag, js, wait_js
 from hostile_kit import (
-    DAY_MS, all_gates, assert_inert, banner_shown, click_part, consent_cookies, gated, no_grant, page,
-    ready, record_for, set_cookie, value_for,
+    DAY_MS,
+    all_gates,
+    assert_inert,
+    banner_shown,
+    click_part,
+    consent_cookies,
+    gated,
+    no_grant,
+    page,
+    ready,
+    set_cookie,
+    value_for,
 )
+
 from consentry.engine import record
 
 pytestmark = pytest.mark.usefixtures("bundle")

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import assert_clean_console, async_js, diag, js, problems, wait_js
-from hostile_kit import assert_inert, banner_shown, click_part, page, part, ready
+from hostile_kit import banner_shown, click_part, page, part, ready
 
 pytestmark = pytest.mark.usefixtures("bundle")
 

@@ -8,12 +8,10 @@ SDK root. Hostile page CSS cannot hide our buttons or put something over them.
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_js
 from hostile_kit import assert_inert, banner_shown, click_part, default_config, gated, page, part, ready
 from shell_common import barrier, page_run

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import DIST, REPO, js, wait_js
 from shell_common import BANNER_SHOWN
 

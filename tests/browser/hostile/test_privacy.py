@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import DIST, assert_clean_console, async_js, js, wait_js
-from hostile_kit import all_gates, assert_inert, banner_shown, click_part, consent_cookies, page, part, ready
+from hostile_kit import all_gates, assert_inert, banner_shown, click_part, page, part, ready
 
 pytestmark = pytest.mark.usefixtures("bundle")
 

@@ -8,10 +8,9 @@ per real transition.
 from __future__ import annotations
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
-
 from helpers import assert_clean_console, js, wait_js
 from hostile_kit import banner_shown, consent_cookies, gated, page, part, ready, record_events
+from selenium.webdriver.common.action_chains import ActionChains
 from shell_common import BANNER_SHOWN, barrier
 
 pytestmark = pytest.mark.usefixtures("bundle")
