@@ -179,6 +179,7 @@ def assemble_stage1(config, sdk_file, test_hooks=False, production=True):
     shell = _fill(_read("stage1.js"), "stage1.js", (
         ("/*@STAGE2@*/null", _js_literal(sdk_file)),
         ("/*@DECISION_CONFIG@*/null", _js_literal(fastpath.decision_config(config["config"]))),
+        ("/*@VERSION@*/''", _js_literal(VERSION)),
         ("/*@TESTHOOK1@*/", TEST_HOOK_STAGE1 if test_hooks else "")))
     exports = fastpath.TEST_EXPORTS if test_hooks else fastpath.EXPORTS
     engine = fastpath.compile_engine(exports=exports)

@@ -25,6 +25,8 @@ export interface ConsentEventDetail extends ConsentRecord {
 export type ConsentEvent = "ready" | "consent" | "first-consent" | "change";
 
 export interface ConsentryApi {
+  /** The Consentry version of this bundle (consentry.__version__), e.g. "0.1.0". */
+  readonly version: string;
   /** Resolves with the API once the SDK has started. */
   readonly ready: Promise<ConsentryApi>;
   acceptAll(): void;

@@ -103,7 +103,7 @@ api.allowed("analytics", "gaa");
 const site: ConsentryConfig = { $schema: "consentry.schema.json", ui: { layout: "box" } };
 // @ts-expect-error: not a layout
 const bad: ConsentryConfig = { ui: { layout: "popup" } };
-console.log(yes, site, bad);
+console.log(yes, site, bad, api.version.length);
 """)
     assert run.returncode == 0, run.stdout + run.stderr
 
