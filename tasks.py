@@ -13,14 +13,18 @@ DIST = os.path.join(ROOT, "dist")
 @task(help={"config": "site configuration JSON merged over the built-in one",
             "out": "output folder (default: dist)",
             "no_minify": "skip terser (readable output for debugging)",
-            "single_file": "one consentry.js holding both stages"})
-def build(c, config=None, out=DIST, no_minify=False, single_file=False):
+            "single_file": "one consentry.js holding both stages",
+            "languages": "built-in texts to embed: codes like en,de,fr or 'all' (default en,en-GB,fr)"})
+def build(c, config=None, out=DIST, no_minify=False, single_file=False, languages=None):
     """Build dist/consentry.js and the SDK file it loads (+ .d.ts, manifest.json)."""
     from consentry_build.bundle import build as build_bundle
     from consentry_build.errors import BuildError
 
     try:
-        build_bundle(config_path=config, out_dir=out, minified=not no_minify, single_file=single_file)
+        if languages and languages != "all":
+            languages = languages.split(",")
+        build_bundle(config_path=config, out_dir=out, minified=not no_minify, single_file=single_file,
+                     languages=languages)
     except BuildError as exc:
         sys.exit(f"build failed: {exc}")
 

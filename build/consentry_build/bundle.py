@@ -25,19 +25,18 @@ import gzip
 import hashlib
 import json
 import os
-import shutil
 import time
 
 import brotli
-import jsmin
 
-from . import fastpath, minify
+from consentry import __version__
+
+from . import fastpath, minify, package, runtime
 from . import modules as modlib
-from . import runtime
 from .errors import BuildError
 from .translator import Translator
 
-VERSION = "0.1.0"
+VERSION = __version__
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIZE_BUDGET_GZIP = 220_000          # the SDK file: "≤ 220 KB gzip" (KB = 1000 B, the stricter reading)
 STAGE1_BUDGET_GZIP = 10_000         # consentry.js, what a page waits for before its first tag
@@ -73,8 +72,9 @@ def _module_table(ordered, translator, production):
 
 
 def _small(js, production):
-    """The hand-written JS (no template literals, so jsmin is safe on it; terser in production)."""
-    return minify.terser(js) if production else jsmin.jsmin(js)
+    """The hand-written JS: through terser in production, as written otherwise (like every
+    other part of a `--no-minify` build)."""
+    return minify.terser(js) if production else js
 
 
 def _js_literal(value):
@@ -141,8 +141,9 @@ def runtime_only_script():
 
 def _header(sdk):
     if sdk:
-        return (f"/*! Consentry {VERSION} SDK | MIT | includes Brython {runtime.BRYTHON_VERSION} "
-                "(BSD-3-Clause, brython.info) */\n")
+        # Added after terser, so the licence notice always survives minification.
+        return (f"/*! Consentry {VERSION} SDK | MIT | includes Brython {runtime.BRYTHON_VERSION}, "
+                f"{package.BRYTHON_COPYRIGHT}, BSD-3-Clause: see THIRD-PARTY-NOTICES */\n")
     return f"/*! Consentry {VERSION} | MIT */\n"
 
 
@@ -178,6 +179,7 @@ def assemble_stage1(config, sdk_file, test_hooks=False, production=True):
     shell = _fill(_read("stage1.js"), "stage1.js", (
         ("/*@STAGE2@*/null", _js_literal(sdk_file)),
         ("/*@DECISION_CONFIG@*/null", _js_literal(fastpath.decision_config(config["config"]))),
+        ("/*@VERSION@*/''", _js_literal(VERSION)),
         ("/*@TESTHOOK1@*/", TEST_HOOK_STAGE1 if test_hooks else "")))
     exports = fastpath.TEST_EXPORTS if test_hooks else fastpath.EXPORTS
     engine = fastpath.compile_engine(exports=exports)
@@ -219,12 +221,14 @@ def _remove_stale_sdk_files(out_dir, keep):
 
 
 def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minified=True,
-          single_file=False):
-    """Build dist/consentry.js (+ the SDK file), .d.ts and manifest.json; return the manifest."""
-    from .config_input import load_site_config  # imports the engine, which CPython runs too
+          single_file=False, languages=None):
+    """Build dist/consentry.js (+ the SDK file), .d.ts and manifest.json; return the manifest.
+    ``languages``: the built-in texts to embed (config_input.builtin_raw)."""
+    # imports the engine, which CPython runs too
+    from .config_input import languages_report, load_site_config
 
     started = time.perf_counter()
-    config = load_site_config(config_path)
+    config = load_site_config(config_path, languages)
     if minified and minify.terser_bundle() is None:
         log("warning: terser unavailable (npm is needed once); consentry.js is not minified")
         minified = False
@@ -243,7 +247,6 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
         data = assemble_stage1(config, {"src": sdk, "integrity": files[sdk]["integrity"]},
                                test_hooks, minified).encode("utf-8")
     files[STAGE1] = _write(out_dir, STAGE1, data)
-    shutil.copyfile(os.path.join(HERE, "consentry.d.ts"), os.path.join(out_dir, "consentry.d.ts"))
     # a single file carries both stages: both budgets
     sdk_size = files[sdk] if sdk else files[STAGE1]
     sdk_budget = SIZE_BUDGET_GZIP if sdk else SIZE_BUDGET_GZIP + STAGE1_BUDGET_GZIP
@@ -258,6 +261,7 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
         "modules": module_names,
         "minifier": f"terser {minify.TERSER_VERSION}" if minified else None,
         "config": "built-in" if config_path is None else os.path.basename(config_path),
+        "languages": languages_report(config_path, config, sizes),
         "budget": {"gzip": sdk_budget, "withinBudget": sdk_size["gzip"] <= sdk_budget,
                    "firstStageGzip": STAGE1_BUDGET_GZIP,
                    "firstStageWithinBudget": single_file or stage1_size["gzip"] <= STAGE1_BUDGET_GZIP},
@@ -265,6 +269,7 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
     with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")
+    package.write(out_dir, manifest, config["config"])
     elapsed = time.perf_counter() - started
     for name, size in sorted(files.items()):
         log(f"{name}: {size['raw']:,} bytes raw, {size['gzip']:,} gzip, {size['brotli']:,} brotli")

@@ -3,7 +3,6 @@
 The Invoke tasks in tasks.py call these same functions; ``consentry.cli`` registers them.
 """
 
-import argparse
 import sys
 
 from .errors import BuildError
@@ -12,8 +11,11 @@ from .errors import BuildError
 def cmd_build(args):
     from .bundle import build
 
+    languages = None
+    if args.languages:
+        languages = "all" if args.languages == "all" else args.languages.split(",")
     build(config_path=args.config, out_dir=args.out, minified=not args.no_minify,
-          single_file=args.single_file)
+          single_file=args.single_file, languages=languages)
     return 0
 
 
@@ -51,6 +53,9 @@ def register(sub):
                          help="skip terser (readable output for debugging)")
     p_build.add_argument("--single-file", action="store_true",
                          help="one consentry.js holding both stages (no second request)")
+    p_build.add_argument("--languages", metavar="CODES",
+                         help="built-in texts to embed: comma-separated codes (e.g. en,de,fr) "
+                              "or 'all' (default: en, en-GB, fr); see manifest.json languages")
     p_build.set_defaults(func=_guarded(cmd_build))
     p_val = sub.add_parser("validate", help="check a site configuration")
     p_val.add_argument("config", help="site configuration (JSON)")

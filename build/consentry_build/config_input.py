@@ -19,6 +19,42 @@ def default_config_path():
     return os.path.join(modlib.sdk_root(), "consentry", "data", "default-config.json")
 
 
+def _packs_dir():
+    return os.path.join(modlib.sdk_root(), "consentry", "data", "i18n")
+
+
+def available_languages():
+    """Every language with built-in texts: those of default-config.json, then the language
+    packs in data/i18n/<code>.json."""
+    builtin = _read_json(default_config_path(), "built-in configuration")
+    packs = sorted(f[:-5] for f in os.listdir(_packs_dir()) if f.endswith(".json"))
+    return list(builtin["translations"]) + [c for c in packs if c not in builtin["translations"]]
+
+
+def builtin_raw(languages=None):
+    """The built-in configuration with the built-in texts of ``languages`` only (codes, or
+    "all"; None: the languages of default-config.json, so the default build embeds what it
+    always did). Raises BuildError for a language without built-in texts."""
+    raw = _read_json(default_config_path(), "built-in configuration")
+    if languages is None:
+        return raw
+    available = available_languages()
+    codes = available if languages == "all" else list(languages)
+    unknown = [c for c in codes if c not in available]
+    if unknown:
+        raise BuildError(f"no built-in texts for {', '.join(unknown)}; available: "
+                         f"{', '.join(available)}")
+    texts = {}
+    for code in codes:
+        if code in raw["translations"]:
+            texts[code] = raw["translations"][code]
+        else:
+            texts[code] = _read_json(os.path.join(_packs_dir(), code + ".json"),
+                                     "language pack")
+    raw["translations"] = texts
+    return raw
+
+
 def _read_json(path, what):
     try:
         with open(path, encoding="utf-8") as f:
@@ -39,9 +75,9 @@ def merge_site(builtin, site):
     return engine_config.merge(rebased["base"], site), rebased["warnings"]
 
 
-def validate_file(path):
+def validate_file(path, languages=None):
     """Validate a site configuration merged over the built-in one; returns the engine result."""
-    builtin = _read_json(default_config_path(), "built-in configuration")
+    builtin = builtin_raw(languages)
     site = _read_json(path, "configuration") if path else None
     raw, warnings = merge_site(builtin, site)
     result = engine_config.validate(raw)
@@ -55,14 +91,30 @@ def format_problems(result):
     return "\n".join(lines)
 
 
-def load_site_config(path=None):
+def load_site_config(path=None, languages=None):
     """What the bundle embeds: the merged raw configuration (page overrides are merged over it
     and re-validated in the browser) and its normalised form (used as is when there is no
-    override, so a page view pays no validation). Raises BuildError listing every problem."""
-    builtin = _read_json(default_config_path(), "built-in configuration")
+    override, so a page view pays no validation). ``languages``: see builtin_raw. Raises
+    BuildError listing every problem."""
+    builtin = builtin_raw(languages)
     raw = merge_site(builtin, _read_json(path, "configuration") if path else None)[0]
     result = engine_config.validate(raw)
     if result["errors"]:
         raise BuildError(f"invalid configuration ({len(result['errors'])} problems):\n"
                          + format_problems(result))
     return {"raw": raw, "config": result["config"]}
+
+
+def languages_report(path, config, sizes):
+    """The manifest's ``languages``: the languages embedded, every language with built-in
+    texts, and the bytes the embedded configuration saves against embedding them all
+    (``sizes(bytes) -> {"raw", "gzip", "brotli"}``)."""
+    def size(cfg):
+        return sizes(json.dumps(cfg, ensure_ascii=True, sort_keys=True,
+                                separators=(",", ":")).encode("utf-8"))
+
+    every = size(load_site_config(path, "all"))
+    this = size(config)
+    return {"included": list(config["config"]["translations"]),
+            "available": available_languages(),
+            "savedBytes": {k: every[k] - this[k] for k in ("raw", "gzip", "brotli")}}

@@ -1,4 +1,6 @@
-// Types of the public JavaScript API of Consentry (contract §5).
+// Types of the public JavaScript API of Consentry (contract §5). The build writes
+// dist/consentry.d.ts: this file after the types generated from the configuration schema and
+// the built configuration (`CategoryId`, `ServiceId`, `ConsentryConfig`: schema_out.py).
 
 export type ConsentMethod = "all" | "necessary" | "custom" | "dismiss" | "gpc" | "api";
 export type ConsentMode = "opt-in" | "opt-out";
@@ -11,26 +13,28 @@ export interface ConsentRecord {
   method: ConsentMethod;
   mode: ConsentMode;
   gpc: boolean;
-  categories: { [category: string]: boolean };
-  services: { [category: string]: { [service: string]: boolean } };
+  categories: { [category in CategoryId]: boolean };
+  services: { [category in CategoryId]?: { [service in ServiceId]?: boolean } };
 }
 
 export interface ConsentEventDetail extends ConsentRecord {
   /** Present on `change`: the categories whose value changed, with their new value. */
-  changed?: { [category: string]: boolean };
+  changed?: { [category in CategoryId]?: boolean };
 }
 
 export type ConsentEvent = "ready" | "consent" | "first-consent" | "change";
 
 export interface ConsentryApi {
+  /** The Consentry version of this bundle (consentry.__version__), e.g. "0.1.0". */
+  readonly version: string;
   /** Resolves with the API once the SDK has started. */
   readonly ready: Promise<ConsentryApi>;
   acceptAll(): void;
   rejectAll(): void;
   /** Record a custom choice; categories not named keep their state. */
-  update(choices: { [category: string]: boolean }): void;
+  update(choices: { [category in CategoryId]?: boolean }): void;
   /** Always a boolean: false before start, for unknown ids and for non-string arguments. */
-  allowed(category: string, service?: string): boolean;
+  allowed(category: CategoryId, service?: ServiceId): boolean;
   /** The current valid choice, or null when there is none. */
   getConsent(): ConsentRecord | null;
   showBanner(): void;
@@ -39,7 +43,7 @@ export interface ConsentryApi {
   /** Throws an Error for an unknown event name; returns a function that removes the listener. */
   on(event: ConsentEvent, fn: (detail: ConsentEventDetail | null) => void): () => void;
   off(event: ConsentEvent, fn: (detail: ConsentEventDetail | null) => void): void;
-  onCategory(id: string, handlers: { accept?: (api: ConsentryApi) => void;
+  onCategory(id: CategoryId, handlers: { accept?: (api: ConsentryApi) => void;
                                      reject?: (api: ConsentryApi) => void }): void;
   /** Forget the choice (cookie removed) and show the banner. */
   reset(): void;

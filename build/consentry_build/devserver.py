@@ -60,7 +60,6 @@ import time
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 __all__ = ["Request", "DevServer", "make_server", "serve_forever", "valid_region", "GPC_SCRIPT_PATH"]
@@ -429,7 +428,7 @@ def make_server(site_root, dist_dir, port: int = 0, extra_routes=None, *, html_v
 
 def serve_forever(site_root, dist_dir, port: int = 8000) -> None:
     """Serve until Ctrl-C, logging requests to stderr (used by ``invoke demo``)."""
-    from consentry.log.demo import dev_options   # the demo logs every choice (QA panel shows them)
+    from consentry.log.demo import dev_options  # the demo logs every choice (QA panel shows them)
 
     log_db = Path(dist_dir).resolve() / "demo-consent-log.db"
     try:

@@ -1,16 +1,15 @@
-"""Minify the bundle with real JS parsers (jsmin is not safe here: it drops the newline after
-template literals that brython.js relies on, research/brython.md §1).
+"""Minify the bundle with a real JS parser: terser (a character-level minifier such as jsmin is
+not safe here: it drops the newline after template literals that brython.js relies on).
 
-* The Brython runtime and the compiled modules go through terser (compress + mangle), which
-  shrinks them ~6 % more than esbuild. terser is plain JS from npm, run inside mini-racer's V8
-  (no Node); it is slow, so each output is cached by content hash (the runtime only changes
-  with Brython; the modules when the SDK does).
-* The whole bundle then goes through esbuild (fast), which also covers the façade and loader.
-  esbuild is a native binary shipped inside the npm package ``@esbuild/<platform>``.
+The Brython runtime, the compiled modules and the hand-written loader and façade each go
+through terser (compress + mangle). terser is plain JS from npm, run inside mini-racer's V8 (no
+Node); it is slow, so each output is cached by content hash (the runtime only changes with
+Brython; the modules when the SDK does).
 
-Both are pinned and installed once with npm into a cache outside the repository. The whole
-browser suite runs on the minified output, which is what proves them safe. Without npm (a bare
-machine running the demo) the build warns and ships the unminified bundle.
+terser is pinned and installed once with npm into a cache outside the repository. The whole
+browser suite runs on the minified output, which is what proves it safe. Without npm (a bare
+machine running the demo) the build warns and ships the unminified bundle, exactly as
+`--no-minify` does.
 """
 
 import hashlib

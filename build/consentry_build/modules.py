@@ -175,8 +175,8 @@ def _check_absolute(mod, name, fromlist, node, in_engine, modules, problems):
 # Modules whose code runs on first use instead of at start-up (loader.js, deferred()): what many
 # page views never need. The validator runs only for a page override; the UI and its texts only
 # when something is shown (never for a returning visitor with a valid choice).
-LAZY = ("consentry.engine.config", "consentry.engine.i18n", "consentry.shell.ui",
-        "consentry.engine.site_categories", "consentry.engine.consent_mode_map")
+LAZY = ("consentry.engine.config", "consentry.engine.schema", "consentry.engine.i18n",
+        "consentry.shell.ui", "consentry.engine.site_categories", "consentry.engine.consent_mode_map")
 
 
 def check_lazy(modules, lazy=LAZY):

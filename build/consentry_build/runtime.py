@@ -1,8 +1,8 @@
 """Turn the wheel's brython.js into the runtime that ships inside consentry.js.
 
 Stock brython.js cannot be a good third-party script: it needs eval under CSP, leaks globals,
-defines a custom element, hijacks ``body.onload`` and keeps a page-wide MutationObserver
-(research/brython.md §4, §5.4). Each fix below is a literal text patch that must match EXACTLY
+defines a custom element, hijacks ``body.onload`` and keeps a page-wide MutationObserver.
+Each fix below is a literal text patch that must match EXACTLY
 ONCE; a Brython upgrade that moves any of them fails the build loudly instead of shipping a
 silently broken bundle.
 """

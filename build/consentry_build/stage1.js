@@ -183,6 +183,7 @@
     return impl;
   }
   var api = {
+    version: /*@VERSION@*/'',
     acceptAll: function () { need().acceptAll(); },
     rejectAll: function () { need().rejectAll(); },
     update: function (choices) { need().update(choices); },

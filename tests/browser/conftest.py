@@ -1,6 +1,6 @@
 """Selenium fixtures: real Chromium and Firefox ESR, offline, one instance per browser per session.
 
-Design (see ``shared/research/browser-infra.md`` Part A):
+Design:
 
 * ``browser_name`` is a *session-scoped* parameter, so pytest groups the tests by browser and each
   browser starts once (Firefox costs 3-5 s to start on this machine; one per test would dominate).
@@ -20,7 +20,6 @@ counts requests), ``bundle`` (path of ``dist/consentry.js``, skips/fails if it i
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import platform
 import shutil
@@ -38,8 +37,7 @@ from selenium.webdriver.firefox.service import Service as FirefoxService  # noqa
 
 HERE = Path(__file__).resolve().parent
 
-from helpers import (BLANK, DIST, PAGES, REPO, TIMEOUT_SCALE, clean_browser,  # noqa: E402
-                     make_certificate, sentinel_route)
+from helpers import BLANK, DIST, PAGES, REPO, TIMEOUT_SCALE, clean_browser, make_certificate, sentinel_route  # noqa: E402
 
 try:
     from consentry_build.devserver import make_server

@@ -1,4 +1,4 @@
-"""Shared bits of the shell browser tests (issue 4): JS snippets used by several test files."""
+"""Shared bits of the shell browser tests: JS snippets used by several test files."""
 
 from __future__ import annotations
 

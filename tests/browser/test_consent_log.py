@@ -6,9 +6,8 @@ the SQLite file, and the QA panel lists it.
 """
 
 import pytest
-from selenium.webdriver.support.ui import WebDriverWait
-
 from helpers import DIST, REPO, TIMEOUT_SCALE, js, wait_js, wait_ready
+from selenium.webdriver.support.ui import WebDriverWait
 
 DEMO = REPO / "demo_site"
 ROOT = "document.querySelector('[data-consentry-root]').shadowRoot"

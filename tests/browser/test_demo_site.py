@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from helpers import DIST, REPO, js, wait_js, wait_ready
 
 DEMO = REPO / "demo_site"

@@ -7,7 +7,6 @@ Each runs in every selected browser (``browser_name`` is a session parameter) an
 from __future__ import annotations
 
 import pytest
-
 from helpers import assert_clean_console, async_js, diag, js, wait_js, wait_ready
 
 pytestmark = pytest.mark.usefixtures("bundle")

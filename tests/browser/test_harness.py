@@ -9,7 +9,6 @@ import gzip
 import urllib.request
 
 import pytest
-
 from helpers import assert_clean_console, clean_browser, diag, js, problems, wait_js
 
 

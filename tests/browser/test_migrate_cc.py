@@ -9,7 +9,6 @@ input events; ``el.click()`` from page code is not) and only when the script tag
 from __future__ import annotations
 
 import pytest
-
 from helpers import diag, js, problems, wait_js, wait_ready
 
 pytestmark = pytest.mark.usefixtures("bundle")

@@ -10,11 +10,11 @@ import json
 import os
 
 import pytest
+from helpers import wait_js, wait_ready
 
 from consentry.engine import config, policy, record, transitions
 from consentry_build import bundle as bundle_mod
 from consentry_build.devserver import make_server
-from helpers import wait_js, wait_ready
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(os.path.dirname(HERE), "cases")

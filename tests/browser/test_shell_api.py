@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import assert_clean_console, js, problems, wait_js, wait_ready
 from shell_common import page_run
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_ready
 
 pytestmark = pytest.mark.usefixtures("bundle")

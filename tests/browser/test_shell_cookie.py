@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_js, wait_ready
 from shell_common import BANNER_SHOWN, barrier
 

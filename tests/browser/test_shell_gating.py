@@ -9,12 +9,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-
-from consentry_build.devserver import make_server
-from helpers import BLANK, DIST, PAGES, sentinel_route
-from helpers import assert_clean_console, diag, js, wait_js, wait_ready
+from helpers import BLANK, DIST, PAGES, assert_clean_console, diag, js, sentinel_route, wait_js, wait_ready
 from selenium.webdriver.support.ui import WebDriverWait
 from shell_common import barrier
+
+from consentry_build.devserver import make_server
 
 pytestmark = pytest.mark.usefixtures("bundle")
 

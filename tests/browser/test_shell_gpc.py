@@ -7,7 +7,6 @@ file before consentry.js) defines ``Navigator.prototype.globalPrivacyControl`` =
 from __future__ import annotations
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_ready
 
 pytestmark = pytest.mark.usefixtures("bundle")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from selenium.webdriver.support.ui import WebDriverWait
-
 from helpers import assert_clean_console, js, wait_js, wait_ready
+from selenium.webdriver.support.ui import WebDriverWait
 from shell_common import BANNER_SHOWN, barrier
 
 pytestmark = pytest.mark.usefixtures("bundle")

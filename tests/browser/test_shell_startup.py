@@ -1,8 +1,7 @@
-"""Start-up (issue 4 §1, §2, §4): gating happens as the parser inserts elements, images are
+"""Start-up: gating happens as the parser inserts elements, images are
 gated like scripts, and duplicate consent cookies are resolved and cleaned up."""
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_js, wait_ready
 
 pytestmark = pytest.mark.usefixtures("bundle")

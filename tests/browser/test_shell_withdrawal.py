@@ -1,4 +1,4 @@
-"""Withdrawal and double inclusion (issue 4 §1, §3; contract §2, §4).
+"""Withdrawal and double inclusion (contract §2, §4).
 
 Code that already ran cannot be unloaded: on withdrawal the SDK deletes the category's declared
 cookies (every path/domain variant), runs the `!category` fallbacks, offers a reload, and never
@@ -6,7 +6,6 @@ revives the category's elements again.
 """
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_js, wait_ready
 from shell_common import BANNER_SHOWN
 

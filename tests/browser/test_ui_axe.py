@@ -1,4 +1,4 @@
-"""axe-core on every UI state (issue 5 §8-9): zero violations, WCAG 2.0/2.1/2.2 A+AA with ``target-size``.
+"""axe-core on every UI state: zero violations, WCAG 2.0/2.1/2.2 A+AA with ``target-size``.
 
 axe-core is pinned and installed from npm into a cache OUTSIDE the repo
 (``~/.cache/consentry/axe``) on first use; without npm the tests skip with the install command.
@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from helpers import async_js, wait_js
 from test_ui_flows import BANNER, PANEL, open_page, part, viewport, wait_status  # noqa: F401 (fixture)
 

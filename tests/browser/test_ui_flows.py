@@ -1,4 +1,4 @@
-"""UI: banner, preferences panel, placeholders (issue 5; contract §1, §2).
+"""UI: banner, preferences panel, placeholders (contract §1, §2).
 
 Keyboard-only flows, focus trap and return, text-only rendering of hostile strings, equal weight
 of the first-layer buttons, focus not obscured (WCAG 2.4.11), 320 px, and screenshots for review
@@ -12,10 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import assert_clean_console, diag, js, wait_js
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-
-from helpers import assert_clean_console, diag, js, wait_js
 
 pytestmark = pytest.mark.usefixtures("bundle")
 

@@ -1,9 +1,8 @@
-"""UI layout beyond the flows (issue 5 §5, §7, §8): right-to-left languages render mirrored with
+"""UI layout beyond the flows: right-to-left languages render mirrored with
 English fallbacks for missing keys, reduced motion is honoured, and the banner stays usable at
 200 % zoom (a 1280x800 window at 200 % is a 640x400 CSS-pixel viewport)."""
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_js
 from test_ui_flows import BANNER, ROOT, open_page, part, viewport  # noqa: F401  (fixture)
 

@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing of the cookie reader and the config loader with atheris (issue 7).
+"""Coverage-guided fuzzing of the cookie reader and the config loader with atheris.
 
 Not collected by pytest (the name does not start with test_). Run it by hand, bounded:
 

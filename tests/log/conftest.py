@@ -7,9 +7,8 @@ under ``--require-services`` (CI) they fail instead. ``db_url`` runs a test on b
 
 import itertools
 
-import pytest
-
 import pgcluster
+import pytest
 
 _counter = itertools.count()
 

@@ -7,11 +7,11 @@ import subprocess
 import sys
 import time
 
+from beacons import beacon, encode
+
 from consentry.cli import main
 from consentry.log.payload import parse_beacon
 from consentry.log.store import open_store
-
-from beacons import beacon, encode
 
 DAY = 86_400_000
 

@@ -5,10 +5,9 @@ Each framework is optional: its test is skipped when it is not installed (they a
 """
 
 import pytest
+from beacons import beacon, encode
 
 from consentry.log.app import ConsentLog
-
-from beacons import beacon, encode
 
 TEXT = "text/plain;charset=UTF-8"
 

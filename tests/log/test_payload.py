@@ -3,10 +3,10 @@
 import json
 import re
 
+from beacons import beacon, encode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beacons import beacon, encode
 from consentry.log.payload import BEACON_KEYS, parse_beacon
 
 

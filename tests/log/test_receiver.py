@@ -5,11 +5,10 @@ import json
 import socket
 
 import pytest
+from beacons import Served, beacon, encode, wait_until
 
 from consentry.log.app import ConsentLog, ip_prefix
 from consentry.log.store import open_store
-
-from beacons import Served, beacon, encode, wait_until
 
 
 @pytest.fixture
@@ -133,8 +132,8 @@ def test_postgresql_restart_answers_503_then_recovers(pg_cluster, pg_url):
 
 
 def test_wsgi_behind_wsgiref(db_url):
-    from wsgiref.simple_server import WSGIRequestHandler, make_server
     import threading
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
 
     class Quiet(WSGIRequestHandler):
         def log_message(self, *args):

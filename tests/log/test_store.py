@@ -1,12 +1,11 @@
 """The stores on real databases (SQLite file, PostgreSQL cluster): same answers from both."""
 
 import pytest
+from beacons import beacon, encode
 
 from consentry.log import migrations
 from consentry.log.payload import parse_beacon
 from consentry.log.store import StoreError, open_store
-
-from beacons import beacon, encode
 
 DAY = 86_400_000
 

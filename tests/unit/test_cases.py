@@ -16,9 +16,9 @@ The browser parity test runs the same tables in the compiled bundle with the sam
   starts from ``result["state"]``.
 """
 import pytest
+from conftest import load_cases, load_default_raw
 
 from consentry.engine import config, policy, record, transitions
-from conftest import load_cases, load_default_raw
 
 DAY = 86400000
 

@@ -2,9 +2,9 @@
 import copy
 
 import pytest
+from conftest import load_default_raw
 
 from consentry.engine import config
-from conftest import load_default_raw
 
 
 def errors_of(raw):

@@ -11,15 +11,15 @@ import random
 import re
 
 import pytest
+from conftest import ROOT, load_cases, load_default_raw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fuzz_record import ALPHABET, BASE, mutated
 
 from consentry.engine import config, policy, record, region
 from consentry.stage1 import gating
 from consentry_build import fastpath
 from consentry_build.errors import BuildError
-from conftest import ROOT, load_cases, load_default_raw
-from test_fuzz_record import ALPHABET, BASE, mutated
 
 NOW = 1750000000000
 DAY = 86400000

@@ -1,4 +1,4 @@
-"""Fuzzing the configuration validator, the override loader, i18n and the URL checks (issue 7).
+"""Fuzzing the configuration validator, the override loader, i18n and the URL checks.
 
 Different from tests/unit/test_properties.py (random JSON trees, one mutated path of the default
 config): hostile OVERRIDES merged over the built-in configuration, as a page would give them, with
@@ -12,12 +12,11 @@ import copy
 import time
 from urllib.parse import urljoin, urlsplit
 
-import pytest
+from conftest import load_default_raw
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from consentry.engine import config, i18n
-from conftest import load_default_raw
 
 RAW = load_default_raw()
 BUILTIN = config.validate(RAW)["config"]

@@ -1,4 +1,4 @@
-"""Fuzzing the cookie reader (issue 7): record.parse/decode/read and the server reader.
+"""Fuzzing the cookie reader: record.parse/decode/read and the server reader.
 
 Bigger budgets than tests/unit/test_properties.py and different inputs: mutations of VALID cookie
 values (the interesting neighbourhood), whole Cookie headers with duplicates and junk, and
@@ -10,12 +10,12 @@ duplicate wins; bounded time.
 import re
 import time
 
+from conftest import load_default_raw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consentry import server
 from consentry.engine import config, record
-from conftest import load_default_raw
 
 CFG = config.validate(load_default_raw())["config"]
 NOW = 1750000000000

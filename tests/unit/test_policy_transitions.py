@@ -1,8 +1,8 @@
 """Policy and transitions rules not covered by the shared case tables."""
 import pytest
+from conftest import load_default_raw
 
 from consentry.engine import config, policy, record, transitions
-from conftest import load_default_raw
 
 NOW = 1750000000000
 DAY = 86400000

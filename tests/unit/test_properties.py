@@ -5,11 +5,11 @@ import copy
 import re
 import time
 
+from conftest import load_default_raw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consentry.engine import config, i18n, policy, record, region, transitions
-from conftest import load_default_raw
 
 RAW = load_default_raw()
 CFG = config.validate(RAW)["config"]

@@ -2,9 +2,9 @@
 import copy
 
 import pytest
+from conftest import load_default_raw
 
 from consentry.engine import config, policy, record, transitions
-from conftest import load_default_raw
 
 NOW = 1750000000000
 DAY = 86400000

@@ -1,10 +1,9 @@
 """Region/mode resolution and languages."""
-import copy
 
 import pytest
+from conftest import load_default_raw
 
 from consentry.engine import config, i18n, region
-from conftest import load_default_raw
 
 
 def cfg_with(**mode):

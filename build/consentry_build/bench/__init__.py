@@ -9,9 +9,9 @@ sample is, ``rows.py`` for the rows, ``method.md`` for what each number means.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
-import hashlib
 import platform
 import shutil
 import subprocess

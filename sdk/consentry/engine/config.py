@@ -50,66 +50,36 @@ Every language in ``translations`` is complete: missing keys are filled from the
 language (category titles fall back to the category id). See docs/configuration.md.
 """
 
+# Module objects: schema is lazy too, and Brython's `from <lazy module> import name` does
+# not run a lazy module (modules.LAZY).
+from . import schema, site_categories
 from .codes import EEA, SIGNALS, canonical_language, canonical_region, cookie_matches  # noqa: F401
-from . import site_categories
-from .util import (
-    ALNUM, DIGITS, LOWER, UPPER, as_int, child_path, clip, index_path, is_id, only_chars,
-    suggest,
-)
+from .util import ALNUM, UPPER, as_int, child_path, clip, index_path, only_chars, suggest
 
-MAX_ISSUES = 100
-MAX_STRING = 2000
-MAX_CATEGORIES = 200
-MAX_SERVICES = 1000
-MAX_COOKIES = 100
-MAX_REGIONS = 300
-MAX_LANGUAGES = 100
-MAX_DAYS = 395
-MAX_REVISION = 2147483647
-
-BASES = ["necessary", "legitimate-interest", "consent"]
-LAYOUTS = ["bar", "box", "modal"]
-BAR_POSITIONS = ["top", "bottom"]
-BOX_POSITIONS = ["bottom-left", "bottom-right", "top-left", "top-right", "center"]
-DEFAULT_POSITION = {"bar": "bottom", "box": "bottom-right", "modal": "center"}
-
-TOP_KEYS = ["revision", "cookie", "mode", "gpc", "categories", "consentMode", "language",
-            "translations", "ui", "log"]
-COOKIE_KEYS = ["name", "domain", "path", "sameSite", "acceptDays", "rejectDays", "partitioned"]
-MODE_KEYS = ["default", "optOutRegions", "optInRegions", "detect", "bannerInOptOut"]
-CATEGORY_KEYS = ["id", "basis", "saleOrShare", "services", "cookies", "noticeUrl"]
-SERVICE_KEYS = ["id", "label", "description", "cookies", "noticeUrl"]
+# Names other modules and the tests read; every value comes from the schema.
+ROOT = schema.ROOT
+MAX_ISSUES = schema.MAX_ISSUES
+MAX_STRING = schema.MAX_STRING
+MAX_LANGUAGES = schema.MAX_LANGUAGES
+TEXT_KEYS = schema.TEXT_KEYS
+BUTTON_KEYS = schema.BUTTON_KEYS
+_P = ROOT["properties"]
+CATEGORY = _P["categories"]["items"]
+TOP_KEYS = list(_P)
+COOKIE_KEYS = list(_P["cookie"]["properties"])
+UI_KEYS = list(_P["ui"]["properties"])
+CATEGORY_KEYS = list(CATEGORY["properties"])
+BASES = CATEGORY["properties"]["basis"]["enum"]
+LAYOUTS = _P["ui"]["properties"]["layout"]["enum"]
+TEXT_SECTIONS = list(TEXT_KEYS) + ["categories"]
 COOKIE_ENTRY_KEYS = ["name", "purpose", "duration"]
-CM_KEYS = ["enabled", "map", "waitForUpdate"]
-LANGUAGE_KEYS = ["default", "detect"]
-UI_KEYS = ["layout", "position", "theme", "closeAction", "noticeUrl"]
-LOG_KEYS = ["endpoint"]
-
-# translation sections -> keys; keys listed in BUTTON_KEYS must not be blank
-TEXT_KEYS = {
-    "banner": ["title", "text", "acceptAll", "rejectAll", "customise", "close", "noticeLink",
-               "revisionNote"],
-    "panel": ["title", "text", "save", "acceptAll", "rejectAll", "close", "saved", "gpcHonoured",
-              "alwaysOn", "legitimateInterest", "services", "cookies", "cookieName",
-              "cookiePurpose", "cookieDuration", "on", "off"],
-    "placeholder": ["text", "allowOnce", "alwaysAllow"],
-    "reload": ["text", "button"],
-}
-TEXT_SECTIONS = ["banner", "panel", "placeholder", "reload", "categories"]
-CATEGORY_TEXT_KEYS = ["title", "description"]
-BUTTON_KEYS = ["acceptAll", "rejectAll", "customise", "close", "save", "allowOnce",
-               "alwaysAllow", "button", "title"]
-
-COOKIE_NAME_CHARS = ALNUM + "!#$%&'*+-.^_`|~"
-DOMAIN_CHARS = LOWER + DIGITS + "-."
-PATH_BAD_CHARS = ' ;,"\\'
-
 
 
 # ---------------------------------------------------------------- issue collection
 
 def _new_ctx():
-    return {"errors": [], "warnings": [], "more_errors": 0, "more_warnings": 0}
+    return {"errors": [], "warnings": [], "more_errors": 0, "more_warnings": 0,
+            "config": {}, "seen_services": {}, "services": 0}
 
 
 def _error(ctx, path, message):
@@ -138,12 +108,12 @@ def _looks_like_callback(key):
                    "function", "onaccept", "onreject", "onchange", "onconsent")
 
 
-def _check_keys(ctx, obj, path, known):
+def _check_keys(ctx, obj, path, known, also=()):
     for k in obj:
         if not isinstance(k, str):
             _error(ctx, path, "Keys must be strings; found the key " + clip(k) + ".")
             continue
-        if k in known:
+        if k in known or k in also:
             continue
         p = child_path(path, k)
         if _looks_like_callback(k):
@@ -158,48 +128,96 @@ def _check_keys(ctx, obj, path, known):
         _error(ctx, p, msg)
 
 
-def _expect_dict(ctx, raw, key, path):
-    """The sub-object ``raw[key]`` or {} (with an error when it is not an object)."""
-    if key not in raw:
-        return {}
-    v = raw[key]
-    if isinstance(v, dict):
-        return v
-    _error(ctx, child_path(path, key), "Must be an object, not " + clip(v) + ".")
-    return {}
+# ---------------------------------------------------------------- objects, driven by the schema
+# Every reader is ``reader(ctx, obj, key, path, node, out) -> value``: the normalised value of
+# ``obj[key]`` (``path`` is the path of ``obj``), or the node's default when the key is absent
+# or its value is refused (with an issue). ``out`` is the object being built, for the few
+# rules that depend on an earlier sibling.
+
+def _object(ctx, raw, path, nd, out):
+    """Read every property of the object node ``nd`` from ``raw`` into ``out`` (keys already
+    in ``out`` were read by the caller), then apply the cross-key rules of ``RULES``."""
+    props = nd["properties"]
+    for key in props:
+        if key in out:
+            continue
+        sub = props[key]
+        out[key] = READERS[sub["type"]](ctx, raw, key, path, sub, out)
+        rule = RULES.get(path + "." + key)
+        if rule is not None:
+            rule(ctx, out, path)
+    return out
+
+
+def _section(ctx, obj, key, path, nd, out):
+    """A nested object: ``{}`` when absent; an error and every default when not an object."""
+    raw = {}
+    if key in obj:
+        raw = obj[key]
+        if not isinstance(raw, dict):
+            _error(ctx, child_path(path, key), "Must be an object, not " + clip(raw) + ".")
+            raw = {}
+    p = child_path(path, key)
+    _check_keys(ctx, raw, p, nd["properties"])
+    return _object(ctx, raw, p, nd, {})
 
 
 # ---------------------------------------------------------------- scalar readers
 
-def _bool(ctx, obj, key, path, default):
+def _bool(ctx, obj, key, path, nd, out):
     if key not in obj:
-        return default
+        return nd["default"]
     v = obj[key]
     if v is True or v is False:
         return v
     _error(ctx, child_path(path, key), "Must be true or false, not " + clip(v) + ".")
-    return default
+    return nd["default"]
 
 
-def _int(ctx, obj, key, path, default, lo, hi):
+def _int(ctx, obj, key, path, nd, out):
+    """A whole number; with ``clamp`` it counts days and values above are reduced."""
     if key not in obj:
-        return default
+        return nd["default"]
     v = obj[key]
     n = as_int(v)
+    p = child_path(path, key)
+    lo = nd["minimum"]
+    if "clamp" in nd:
+        if n is None:
+            _error(ctx, p, "Must be a whole number of days, not " + clip(v) + ".")
+        elif n < lo:
+            _error(ctx, p, "Must be at least " + str(lo) + (" day." if lo == 1 else " days."))
+        elif n > nd["clamp"]:
+            _warn(ctx, p, "Browsers keep cookies for at most about 400 days; " + str(n) +
+                  " days was reduced to " + str(nd["clamp"]) + ".")
+            return nd["clamp"]
+        else:
+            return n
+        return nd["default"]
     if n is None:
-        _error(ctx, child_path(path, key), "Must be a whole number, not " + clip(v) + ".")
-        return default
+        _error(ctx, p, "Must be a whole number, not " + clip(v) + ".")
+        return nd["default"]
+    hi = nd["maximum"]
     if n < lo or n > hi:
-        _error(ctx, child_path(path, key),
-               "Must be between " + str(lo) + " and " + str(hi) + ", not " + str(n) + ".")
-        return default
+        _error(ctx, p, "Must be between " + str(lo) + " and " + str(hi) + ", not " + str(n) + ".")
+        return nd["default"]
     return n
 
 
-def _enum(ctx, obj, key, path, default, choices):
+def _enum(ctx, obj, key, path, nd, out):
     if key not in obj:
-        return default
+        return nd["default"]
     v = obj[key]
+    choices = nd["enum"]
+    if "caseInsensitive" in nd:
+        if isinstance(v, str):
+            low = v.lower()
+            for c in choices:
+                if c.lower() == low:
+                    return c
+        _error(ctx, child_path(path, key), "Must be " + ", ".join(choices[:-1]) + " or " +
+               choices[-1] + "; found " + clip(v) + ".")
+        return nd["default"]
     if isinstance(v, str) and v in choices:
         return v
     msg = "Must be one of " + ", ".join(choices) + "; found " + clip(v) + "."
@@ -208,7 +226,7 @@ def _enum(ctx, obj, key, path, default, choices):
         if s is not None:
             msg = msg + " Did you mean '" + s + "'?"
     _error(ctx, child_path(path, key), msg)
-    return default
+    return nd["default"]
 
 
 def _has_bad_chars(s):
@@ -269,6 +287,15 @@ def _text(ctx, v, path, allow_empty, key=None):
     return v
 
 
+def _label(ctx, obj, key, path, nd, out):
+    """A non-empty text; when absent (or refused), the value of the sibling ``defaultFrom``."""
+    if key in obj:
+        t = _text(ctx, obj[key], child_path(path, key), False)
+        if t is not None:
+            return t
+    return out[nd["defaultFrom"]]
+
+
 def url_problem(v):
     """None when ``v`` is an acceptable link (https:, http: or a same-origin path), else a
     sentence saying why not."""
@@ -295,12 +322,15 @@ def url_problem(v):
             clip(v) + ".")
 
 
-def _url(ctx, obj, key, path):
-    """Optional URL field: None when absent or null."""
+def _url(ctx, obj, key, path, nd, out):
+    """Optional URL: None when absent or null; ``sameOrigin``: a path only."""
     if key not in obj or obj[key] is None:
         return None
     v = obj[key]
     p = url_problem(v)
+    if p is None and "sameOrigin" in nd and v[0:1] != "/":
+        p = "Must be a same-origin path starting with '/' (proof-of-consent records " \
+            "never leave the site)."
     if p is not None:
         _error(ctx, child_path(path, key), p)
         return None
@@ -335,84 +365,77 @@ def _localized(ctx, v, path):
     return out
 
 
-# ---------------------------------------------------------------- sections
+def _localized_key(ctx, obj, key, path, nd, out):
+    if key not in obj:
+        return {}
+    return _localized(ctx, obj[key], child_path(path, key))
 
-def _cookie(ctx, raw, path):
-    _check_keys(ctx, raw, path, COOKIE_KEYS)
-    out = {"name": "consentry", "domain": None, "path": "/", "sameSite": "Lax",
-           "acceptDays": 182, "rejectDays": 182, "partitioned": False}
-    if "name" in raw:
-        v = raw["name"]
-        p = child_path(path, "name")
-        if not isinstance(v, str) or len(v) == 0 or len(v) > 64 or \
-                not only_chars(v, COOKIE_NAME_CHARS):
-            _error(ctx, p, "Must be 1 to 64 characters from letters, digits and "
-                           "!#$%&'*+-.^_`|~ (no spaces, '=', ';' or ','); found " + clip(v) + ".")
-        else:
-            out["name"] = v
-    if "domain" in raw and raw["domain"] is not None:
-        v = raw["domain"]
-        p = child_path(path, "domain")
-        if not isinstance(v, str) or len(v) == 0 or len(v) > 253:
-            _error(ctx, p, "Must be null or a host name like example.com; found " + clip(v) + ".")
-        else:
-            d = v.lower()
-            body = d
-            if body[0:1] == ".":
-                body = body[1:]
-            if not only_chars(d, DOMAIN_CHARS) or body == "" or ".." in body or \
-                    body[0] in ".-" or body[-1] in ".-":
-                _error(ctx, p, "Must be a host name like example.com (letters, digits, '-' and "
-                               "'.'; no port, spaces, ';' or ','); found " + clip(v) + ".")
-            else:
-                out["domain"] = d
-    if "path" in raw:
-        v = raw["path"]
-        p = child_path(path, "path")
-        bad = not isinstance(v, str) or len(v) == 0 or len(v) > 512 or v[0] != "/"
-        if not bad:
-            for c in v:
-                o = ord(c)
-                if o <= 32 or o >= 127 or c in PATH_BAD_CHARS:
-                    bad = True
-                    break
-        if bad:
-            _error(ctx, p, "Must be a path starting with '/' of printable ASCII without spaces, "
-                           "';', ',', quotes or backslashes; found " + clip(v) + ".")
-        else:
-            out["path"] = v
-    if "sameSite" in raw:
-        v = raw["sameSite"]
-        norm = None
-        if isinstance(v, str):
-            low = v.lower()
-            if low == "lax":
-                norm = "Lax"
-            elif low == "strict":
-                norm = "Strict"
-            elif low == "none":
-                norm = "None"
-        if norm is None:
-            _error(ctx, child_path(path, "sameSite"),
-                   "Must be Lax, Strict or None; found " + clip(v) + ".")
-        else:
-            out["sameSite"] = norm
-    for key in ("acceptDays", "rejectDays"):
-        if key in raw:
-            v = raw[key]
-            n = as_int(v)
-            p = child_path(path, key)
-            if n is None:
-                _error(ctx, p, "Must be a whole number of days, not " + clip(v) + ".")
-            elif n < 1:
-                _error(ctx, p, "Must be at least 1 day.")
-            elif n > MAX_DAYS:
-                _warn(ctx, p, "Browsers keep cookies for at most about 400 days; " + str(n) +
-                      " days was reduced to " + str(MAX_DAYS) + ".")
-                out[key] = MAX_DAYS
-            else:
-                out[key] = n
-    out["partitioned"] = _bool(ctx, raw, "partitioned", path, False)
+
+def _language(ctx, obj, key, path, nd, out):
+    if key not in obj:
+        return nd["default"]
+    c = canonical_language(obj[key])
+    if c is None:
+        _error(ctx, child_path(path, key), "Must be a language code like en, en-GB or fr; "
+                                           "found " + clip(obj[key]) + ".")
+        return nd["default"]
+    return c
+
+
+# ---------------------------------------------------------------- the cookie
+
+def _token(ctx, obj, key, path, nd, out):
+    if key not in obj:
+        return nd["default"]
+    v = obj[key]
+    if not isinstance(v, str) or len(v) < nd["minLength"] or len(v) > nd["maxLength"] or \
+            not only_chars(v, nd["chars"]):
+        _error(ctx, child_path(path, key), "Must be " + str(nd["minLength"]) + " to " +
+               str(nd["maxLength"]) + " characters from letters, digits and " +
+               nd["chars"].strip(ALNUM) + " (no spaces, '=', ';' or ','); found " + clip(v) + ".")
+        return nd["default"]
+    return v
+
+
+def _host(ctx, obj, key, path, nd, out):
+    if key not in obj or obj[key] is None:
+        return None
+    v = obj[key]
+    p = child_path(path, key)
+    if not isinstance(v, str) or len(v) == 0 or len(v) > nd["maxLength"]:
+        _error(ctx, p, "Must be null or a host name like example.com; found " + clip(v) + ".")
+        return None
+    d = v.lower()
+    body = d
+    if body[0:1] == ".":
+        body = body[1:]
+    if not only_chars(d, nd["chars"]) or body == "" or ".." in body or \
+            body[0] in ".-" or body[-1] in ".-":
+        _error(ctx, p, "Must be a host name like example.com (letters, digits, '-' and "
+                       "'.'; no port, spaces, ';' or ','); found " + clip(v) + ".")
+        return None
+    return d
+
+
+def _cookie_path(ctx, obj, key, path, nd, out):
+    if key not in obj:
+        return nd["default"]
+    v = obj[key]
+    bad = not isinstance(v, str) or len(v) == 0 or len(v) > nd["maxLength"] or v[0] != "/"
+    if not bad:
+        for c in v:
+            o = ord(c)
+            if o <= 32 or o >= 127 or c in nd["badChars"]:
+                bad = True
+                break
+    if bad:
+        _error(ctx, child_path(path, key), "Must be a path starting with '/' of printable "
+               "ASCII without spaces, ';', ',', quotes or backslashes; found " + clip(v) + ".")
+        return nd["default"]
+    return v
+
+
+def _cookie_rules(ctx, out, path):
     if out["partitioned"] and out["sameSite"] != "None":
         _error(ctx, child_path(path, "partitioned"),
                "A partitioned cookie needs sameSite None.")
@@ -429,79 +452,77 @@ def _cookie(ctx, raw, path):
     elif name[0:9] == "__Secure-":
         _warn(ctx, child_path(path, "name"),
               "__Host- and __Secure- cookies are only kept on https pages.")
-    return out
 
 
-def _region_list(ctx, raw, key, path, default):
-    if key not in raw:
-        return default
-    v = raw[key]
+# ---------------------------------------------------------------- lists
+
+def _regions(ctx, obj, key, path, nd, out):
+    if key not in obj:
+        return list(nd["default"])
+    v = obj[key]
     p = child_path(path, key)
     if not isinstance(v, list):
         _error(ctx, p, "Must be a list of region codes like \"EEA\", \"FR\" or \"US-CA\".")
-        return default
-    if len(v) > MAX_REGIONS:
-        _error(ctx, p, "Has too many regions (the limit is " + str(MAX_REGIONS) + ").")
-        return default
-    out = []
+        return list(nd["default"])
+    if len(v) > nd["maxItems"]:
+        _error(ctx, p, "Has too many regions (the limit is " + str(nd["maxItems"]) + ").")
+        return list(nd["default"])
+    res = []
     i = 0
     for item in v:
         r = canonical_region(item)
         if r is None:
             _error(ctx, index_path(p, i), "Is not a region code like \"EEA\", \"FR\" or "
                                           "\"US-CA\"; found " + clip(item) + ".")
-        elif r not in out:
-            out.append(r)
+        elif r not in res:
+            res.append(r)
         i += 1
-    return out
+    return res
 
 
-def _choice_list(ctx, raw, key, path, default, choices):
-    if key not in raw:
-        return default
-    v = raw[key]
-    p = child_path(path, key)
-    if not isinstance(v, list) or len(v) > 10:
-        _error(ctx, p, "Must be a list drawn from " + ", ".join(choices) + ".")
-        return default
-    out = []
-    i = 0
-    for item in v:
-        if isinstance(item, str) and item in choices:
-            if item not in out:
-                out.append(item)
-        else:
-            _error(ctx, index_path(p, i),
-                   "Must be one of " + ", ".join(choices) + "; found " + clip(item) + ".")
-        i += 1
-    return out
-
-
-def _mode(ctx, raw, path):
-    _check_keys(ctx, raw, path, MODE_KEYS)
-    out = {}
-    out["default"] = _enum(ctx, raw, "default", path, "opt-in", ["opt-in", "opt-out"])
-    out["optOutRegions"] = _region_list(ctx, raw, "optOutRegions", path, ["US"])
-    out["optInRegions"] = _region_list(ctx, raw, "optInRegions", path, ["EEA", "GB", "CH"])
+def _mode_rules(ctx, out, path):
     for r in out["optOutRegions"]:
         if r in out["optInRegions"]:
             _error(ctx, child_path(path, "optOutRegions"),
                    "The region " + r + " is listed as both opt-in and opt-out.")
-    out["detect"] = _choice_list(ctx, raw, "detect", path, ["attribute", "timezone"],
-                                 ["attribute", "timezone"])
-    out["bannerInOptOut"] = _bool(ctx, raw, "bannerInOptOut", path, True)
-    return out
 
 
-def _cookie_entries(ctx, raw, path):
+def _choices(ctx, obj, key, path, nd, out):
+    if key not in obj:
+        return list(nd["default"])
+    v = obj[key]
+    p = child_path(path, key)
+    choices = nd["enum"]
+    if not isinstance(v, list) or len(v) > nd["maxItems"]:
+        _error(ctx, p, "Must be a list drawn from " + ", ".join(choices) + ".")
+        return list(nd["default"])
+    res = []
+    i = 0
+    for item in v:
+        if isinstance(item, str) and item in choices:
+            if item not in res:
+                res.append(item)
+        else:
+            _error(ctx, index_path(p, i),
+                   "Must be one of " + ", ".join(choices) + "; found " + clip(item) + ".")
+        i += 1
+    return res
+
+
+def _cookies(ctx, obj, key, path, nd, out):
+    if key not in obj:
+        return []
+    raw = obj[key]
+    path = child_path(path, key)
     if not isinstance(raw, list):
         _error(ctx, path, "Must be a list of cookie names (\"_ga\", \"/^_ga_/\") or objects "
                           "{name, purpose, duration}.")
         return []
-    if len(raw) > MAX_COOKIES:
-        _error(ctx, path, "Has too many cookies (the limit is " + str(MAX_COOKIES) + ").")
+    if len(raw) > nd["maxItems"]:
+        _error(ctx, path, "Has too many cookies (the limit is " + str(nd["maxItems"]) + ").")
         return []
-    out = []
+    chars = _P["cookie"]["properties"]["name"]["chars"]
+    res = []
     i = 0
     for item in raw:
         p = index_path(path, i)
@@ -514,14 +535,10 @@ def _cookie_entries(ctx, raw, path):
                 _error(ctx, p, "A cookie entry needs a name.")
                 continue
             name = item["name"]
+            entry["purpose"] = _localized_key(ctx, item, "purpose", p, nd, entry)
+            entry["duration"] = _localized_key(ctx, item, "duration", p, nd, entry)
             p = child_path(p, "name")
-            if "purpose" in item:
-                entry["purpose"] = _localized(ctx, item["purpose"], child_path(index_path(
-                    path, i - 1), "purpose"))
-            if "duration" in item:
-                entry["duration"] = _localized(ctx, item["duration"], child_path(index_path(
-                    path, i - 1), "duration"))
-        if not isinstance(name, str) or len(name) == 0 or len(name) > 200:
+        if not isinstance(name, str) or len(name) == 0 or len(name) > nd["nameMax"]:
             _error(ctx, p, "A cookie name must be a non-empty string; found " + clip(name) + ".")
             continue
         literal = name
@@ -533,21 +550,29 @@ def _cookie_entries(ctx, raw, path):
                 _error(ctx, p, "Only exact names or prefix patterns like \"/^_ga_/\" are "
                                "supported; found " + clip(name) + ".")
                 continue
-        if literal == "" or not only_chars(literal, COOKIE_NAME_CHARS):
+        if literal == "" or not only_chars(literal, chars):
             _error(ctx, p, "Is not a valid cookie name; found " + clip(name) + ".")
             continue
         entry["name"] = literal
-        out.append(entry)
-    return out
+        res.append(entry)
+    return res
 
 
-def _new_id(ctx, item, p, kind, seen):
-    """The item's id when it is well formed and not seen before (then recorded), else None."""
+# ---------------------------------------------------------------- categories and services
+
+def _new_id(ctx, item, p, kind, seen, nd):
+    """The item's id when it is well formed, not reserved and not seen before (then
+    recorded), else None."""
     v = item.get("id")
-    if not is_id(v):
-        _error(ctx, child_path(p, "id"), "A " + kind + " id must be 1 to 40 characters from "
-                                         "a-z, 0-9, '_' and '-', starting with a letter; "
-                                         "found " + clip(v) + ".")
+    if not isinstance(v, str) or len(v) < 1 or len(v) > nd["maxLength"] or \
+            v[0] not in nd["first"] or not only_chars(v, nd["chars"]):
+        _error(ctx, child_path(p, "id"), "A " + kind + " id must be 1 to " +
+               str(nd["maxLength"]) + " characters from a-z, 0-9, '_' and '-', starting with "
+               "a letter; found " + clip(v) + ".")
+        return None
+    if v in nd["reserved"]:
+        _error(ctx, child_path(p, "id"), "The " + kind + " id '" + v + "' is a name every "
+               "JavaScript object already has; choose another.")
         return None
     if v in seen:
         _error(ctx, child_path(p, "id"), "The " + kind + " id '" + v + "' is used twice.")
@@ -556,16 +581,22 @@ def _new_id(ctx, item, p, kind, seen):
     return v
 
 
-def _services(ctx, raw, path, seen, counter):
+def _services(ctx, obj, key, path, nd, out):
+    if key not in obj:
+        return []
+    raw = obj[key]
+    path = child_path(path, key)
     if not isinstance(raw, list):
         _error(ctx, path, "Must be a list of services.")
         return []
-    if counter[0] + len(raw) > MAX_SERVICES:
-        _error(ctx, path, "Too many services in total (the limit is " + str(MAX_SERVICES) + ").")
-        counter[0] = MAX_SERVICES + 1
+    limit = nd["maxItems"]
+    if ctx["services"] + len(raw) > limit:
+        _error(ctx, path, "Too many services in total (the limit is " + str(limit) + ").")
+        ctx["services"] = limit + 1
         return []
-    counter[0] += len(raw)
-    out = []
+    ctx["services"] += len(raw)
+    props = nd["items"]["properties"]
+    res = []
     i = 0
     for item in raw:
         p = index_path(path, i)
@@ -573,42 +604,29 @@ def _services(ctx, raw, path, seen, counter):
         if not isinstance(item, dict):
             _error(ctx, p, "A service must be an object with an id, not " + clip(item) + ".")
             continue
-        _check_keys(ctx, item, p, SERVICE_KEYS)
-        sid = _new_id(ctx, item, p, "service", seen)
-        if sid is None:
-            continue
-        svc = {"id": sid, "label": sid, "description": {}, "noticeUrl": None, "cookies": []}
-        if "label" in item:
-            t = _text(ctx, item["label"], child_path(p, "label"), False)
-            if t is not None:
-                svc["label"] = t
-        if "description" in item:
-            svc["description"] = _localized(ctx, item["description"],
-                                            child_path(p, "description"))
-        svc["noticeUrl"] = _url(ctx, item, "noticeUrl", p)
-        if "cookies" in item:
-            svc["cookies"] = _cookie_entries(ctx, item["cookies"], child_path(p, "cookies"))
-        out.append(svc)
-    return out
+        _check_keys(ctx, item, p, props)
+        sid = _new_id(ctx, item, p, "service", ctx["seen_services"], props["id"])
+        if sid is not None:
+            res.append(_object(ctx, item, p, nd["items"], {"id": sid}))
+    return res
 
 
-def _categories(ctx, raw, path):
-    if "categories" not in raw:
+def _categories(ctx, obj, key, path, nd, out):
+    if key not in obj:
         _error(ctx, path, "There must be a categories list (with a 'necessary' category).")
         return []
-    v = raw["categories"]
-    path = child_path(path, "categories")
+    v = obj[key]
+    path = child_path(path, key)
     if not isinstance(v, list):
         _error(ctx, path, "Must be a list of categories, not " + clip(v) + ".")
         return []
-    if len(v) > MAX_CATEGORIES:
-        _error(ctx, path, "Has too many categories (the limit is " + str(MAX_CATEGORIES) + ").")
+    if len(v) > nd["maxItems"]:
+        _error(ctx, path, "Has too many categories (the limit is " + str(nd["maxItems"]) +
+               ").")
         return []
-    out = []
+    props = nd["items"]["properties"]
+    res = []
     seen = {}
-    seen_services = {}
-    counter = [0]
-    necessary = 0
     i = 0
     for item in v:
         p = index_path(path, i)
@@ -616,22 +634,12 @@ def _categories(ctx, raw, path):
         if not isinstance(item, dict):
             _error(ctx, p, "A category must be an object with an id, not " + clip(item) + ".")
             continue
-        _check_keys(ctx, item, p, CATEGORY_KEYS)
-        cid = _new_id(ctx, item, p, "category", seen)
+        _check_keys(ctx, item, p, props)
+        cid = _new_id(ctx, item, p, "category", seen, props["id"])
         if cid is None:
             continue
-        cat = {"id": cid, "basis": "consent", "saleOrShare": False, "noticeUrl": None,
-               "cookies": [], "services": []}
-        cat["basis"] = _enum(ctx, item, "basis", p, "consent", BASES)
-        cat["saleOrShare"] = _bool(ctx, item, "saleOrShare", p, False)
-        cat["noticeUrl"] = _url(ctx, item, "noticeUrl", p)
-        if "cookies" in item:
-            cat["cookies"] = _cookie_entries(ctx, item["cookies"], child_path(p, "cookies"))
-        if "services" in item:
-            cat["services"] = _services(ctx, item["services"], child_path(p, "services"),
-                                        seen_services, counter)
+        cat = _object(ctx, item, p, nd["items"], {"id": cid})
         if cat["basis"] == "necessary":
-            necessary += 1
             if cid != "necessary":
                 _error(ctx, child_path(p, "basis"), "Only the category with id 'necessary' can "
                                                     "have the basis 'necessary'.")
@@ -641,34 +649,41 @@ def _categories(ctx, raw, path):
         elif cid == "necessary":
             _error(ctx, child_path(p, "basis"), "The 'necessary' category must have the basis "
                                                 "'necessary'.")
-        out.append(cat)
+        res.append(cat)
     if "necessary" not in seen:
         _error(ctx, path, "There must be exactly one category with id 'necessary' and basis "
                           "'necessary'.")
-    return out
+    return res
 
 
-def _consent_mode(ctx, raw, path, cat_ids):
-    _check_keys(ctx, raw, path, CM_KEYS)
-    out = {"enabled": _bool(ctx, raw, "enabled", path, True),
-           "waitForUpdate": _int(ctx, raw, "waitForUpdate", path, 500, 0, 10000),
-           "map": {}}
-    for s in SIGNALS:
-        out["map"][s] = []
-    if "map" not in raw:
-        return out
-    m = raw["map"]
-    mp = child_path(path, "map")
+def _category_ids(ctx):
+    ids = {}
+    for c in ctx["config"]["categories"]:
+        ids[c["id"]] = True
+    return ids
+
+
+def _signal_map(ctx, obj, key, path, nd, out):
+    signals = nd["keys"]
+    res = {}
+    for s in signals:
+        res[s] = []
+    if key not in obj:
+        return res
+    m = obj[key]
+    mp = child_path(path, key)
     if not isinstance(m, dict):
         _error(ctx, mp, "Must be an object from Consent Mode signals to category ids.")
-        return out
-    _check_keys(ctx, m, mp, SIGNALS)
-    for s in SIGNALS:
+        return res
+    _check_keys(ctx, m, mp, signals)
+    cat_ids = _category_ids(ctx)
+    limit = _P["categories"]["maxItems"]
+    for s in signals:
         if s not in m:
             continue
         v = m[s]
         sp = child_path(mp, s)
-        if not isinstance(v, list) or len(v) > MAX_CATEGORIES:
+        if not isinstance(v, list) or len(v) > limit:
             _error(ctx, sp, "Must be a list of category ids.")
             continue
         ids = []
@@ -681,75 +696,46 @@ def _consent_mode(ctx, raw, path, cat_ids):
                 _error(ctx, index_path(sp, j), "Is not the id of a configured category; found " +
                        clip(cid) + ".")
             j += 1
-        out["map"][s] = ids
-    return out
+        res[s] = ids
+    return res
 
 
-def _ui(ctx, raw, path):
-    _check_keys(ctx, raw, path, UI_KEYS)
-    out = {}
-    layout = _enum(ctx, raw, "layout", path, "bar", LAYOUTS)
-    out["layout"] = layout
-    pos = DEFAULT_POSITION[layout]
-    if "position" in raw:
-        v = raw["position"]
-        p = child_path(path, "position")
-        valid = BAR_POSITIONS if layout == "bar" else BOX_POSITIONS
-        if isinstance(v, str) and v in valid:
-            pos = v
-        elif isinstance(v, str) and (v in BAR_POSITIONS or v in BOX_POSITIONS):
-            if layout == "bar":
-                pos = "top" if v[0:3] == "top" else "bottom"
-            elif v == "top":
-                pos = "top-right"
-            elif v == "bottom":
-                pos = "bottom-right"
-            _warn(ctx, p, "The position '" + v + "' does not fit the layout '" + layout +
-                  "'; using '" + pos + "'.")
-        else:
-            _error(ctx, p, "Must be one of " + ", ".join(valid) + "; found " + clip(v) + ".")
-    out["position"] = pos
-    out["theme"] = _enum(ctx, raw, "theme", path, "auto", ["light", "dark", "auto"])
-    out["closeAction"] = _enum(ctx, raw, "closeAction", path, "reject", ["reject", "dismiss"])
-    out["noticeUrl"] = _url(ctx, raw, "noticeUrl", path)
-    return out
+# ---------------------------------------------------------------- the banner
+
+def _position(ctx, obj, key, path, nd, out):
+    """A position valid for the layout; one valid for another layout is adapted (warning)."""
+    layout = out[nd["of"]]
+    pos = nd["default"][layout]
+    if key not in obj:
+        return pos
+    v = obj[key]
+    p = child_path(path, key)
+    valid = nd["enum"][layout]
+    known = False
+    for name in nd["enum"]:
+        if isinstance(v, str) and v in nd["enum"][name]:
+            known = True
+    if isinstance(v, str) and v in valid:
+        return v
+    if known:
+        if layout == "bar":
+            pos = "top" if v[0:3] == "top" else "bottom"
+        elif v == "top":
+            pos = "top-right"
+        elif v == "bottom":
+            pos = "bottom-right"
+        _warn(ctx, p, "The position '" + v + "' does not fit the layout '" + layout +
+              "'; using '" + pos + "'.")
+        return pos
+    _error(ctx, p, "Must be one of " + ", ".join(valid) + "; found " + clip(v) + ".")
+    return pos
 
 
-def _log(ctx, raw, path):
-    _check_keys(ctx, raw, path, LOG_KEYS)
-    out = {"endpoint": None}
-    if "endpoint" in raw and raw["endpoint"] is not None:
-        v = raw["endpoint"]
-        prob = url_problem(v)
-        if prob is None and v[0:1] != "/":
-            prob = "Must be a same-origin path starting with '/' (proof-of-consent records " \
-                   "never leave the site)."
-        if prob is not None:
-            _error(ctx, child_path(path, "endpoint"), prob)
-        else:
-            out["endpoint"] = v
-    return out
+# ---------------------------------------------------------------- translations
 
-
-def _language(ctx, raw, path):
-    _check_keys(ctx, raw, path, LANGUAGE_KEYS)
-    out = {"default": "en", "detect": ["document", "browser"]}
-    if "default" in raw:
-        c = canonical_language(raw["default"])
-        if c is None:
-            _error(ctx, child_path(path, "default"),
-                   "Must be a language code like en, en-GB or fr; found " +
-                   clip(raw["default"]) + ".")
-        else:
-            out["default"] = c
-    out["detect"] = _choice_list(ctx, raw, "detect", path, ["document", "browser"],
-                                 ["document", "browser"])
-    return out
-
-
-def _translation(ctx, raw, path, cat_ids):
+def _translation(ctx, raw, path, cat_ids, nd):
     """One language: {section: {key: str}} with only known keys (unknown ones warn)."""
-    out = {}
+    sections = nd["sections"]
     for k in raw:
         if not isinstance(k, str) or k not in TEXT_SECTIONS:
             msg = "Unknown translation section " + clip(k) + " is ignored."
@@ -757,6 +743,7 @@ def _translation(ctx, raw, path, cat_ids):
             if s is not None:
                 msg = msg + " Did you mean '" + s + "'?"
             _warn(ctx, child_path(path, k), msg)
+    out = {}
     for sec in TEXT_SECTIONS:
         if sec not in raw:
             continue
@@ -779,17 +766,17 @@ def _translation(ctx, raw, path, cat_ids):
                     continue
                 ce = {}
                 for k in entry:
-                    if not isinstance(k, str) or k not in CATEGORY_TEXT_KEYS:
+                    if not isinstance(k, str) or k not in nd["categoryKeys"]:
                         _warn(ctx, child_path(cp, k), "Unknown translation key " + clip(k) +
                               " is ignored.")
                         continue
-                    t = _text(ctx, entry[k], cp, k != "title", k)
+                    t = _text(ctx, entry[k], cp, k not in nd["buttons"], k)
                     if t is not None:
                         ce[k] = t
                 cats[cid] = ce
             out[sec] = cats
             continue
-        keys = TEXT_KEYS[sec]
+        keys = sections[sec]
         texts = {}
         for k in v:
             if not isinstance(k, str) or k not in keys:
@@ -800,26 +787,27 @@ def _translation(ctx, raw, path, cat_ids):
                 _warn(ctx, child_path(sp, k), msg)
                 continue
             # None marks a text that was given but invalid (already reported)
-            texts[k] = _text(ctx, v[k], sp, k not in BUTTON_KEYS, k)
+            texts[k] = _text(ctx, v[k], sp, k not in nd["buttons"], k)
         out[sec] = texts
     return out
 
 
-def _translations(ctx, raw, path, default_lang, cats):
-    cat_ids = {}
-    for c in cats:
-        cat_ids[c["id"]] = True
-    p = child_path(path, "translations")
-    if "translations" not in raw:
+def _translations(ctx, obj, key, path, nd, out):
+    cats = ctx["config"]["categories"]
+    default_lang = ctx["config"]["language"]["default"]
+    cat_ids = _category_ids(ctx)
+    sections = nd["sections"]
+    p = child_path(path, key)
+    if key not in obj:
         _error(ctx, p, "There must be translations for the default language '" +
                default_lang + "'.")
         return {}
-    v = raw["translations"]
+    v = obj[key]
     if not isinstance(v, dict):
         _error(ctx, p, "Must be an object of languages, not " + clip(v) + ".")
         return {}
-    if len(v) > MAX_LANGUAGES:
-        _error(ctx, p, "Has too many languages (the limit is " + str(MAX_LANGUAGES) + ").")
+    if len(v) > nd["maxItems"]:
+        _error(ctx, p, "Has too many languages (the limit is " + str(nd["maxItems"]) + ").")
         return {}
     langs = {}
     for k in v:
@@ -834,7 +822,7 @@ def _translations(ctx, raw, path, default_lang, cats):
         if not isinstance(v[k], dict):
             _error(ctx, lp, "Must be an object of translation sections, not " + clip(v[k]) + ".")
             continue
-        langs[code] = _translation(ctx, v[k], lp, cat_ids)
+        langs[code] = _translation(ctx, v[k], lp, cat_ids, nd)
     if default_lang not in langs:
         _error(ctx, p, "There are no translations for the default language '" +
                default_lang + "'.")
@@ -843,10 +831,10 @@ def _translations(ctx, raw, path, default_lang, cats):
     base = langs[default_lang]
     dp = child_path(p, default_lang)
     full = {}
-    for sec in TEXT_KEYS:
+    for sec in sections:
         have = base.get(sec, {})
         filled = {}
-        for k in TEXT_KEYS[sec]:
+        for k in sections[sec]:
             if k in have:
                 filled[k] = have[k] if have[k] is not None else ""
             else:
@@ -866,27 +854,40 @@ def _translations(ctx, raw, path, default_lang, cats):
             title = cid
         full_cats[cid] = {"title": title, "description": e.get("description", "")}
     full["categories"] = full_cats
-    out = {default_lang: full}
+    res = {default_lang: full}
     for code in langs:
         if code == default_lang:
             continue
         lang = langs[code]
-        res = {}
-        for sec in TEXT_KEYS:
+        one = {}
+        for sec in sections:
             have = lang.get(sec, {})
             filled = {}
-            for k in TEXT_KEYS[sec]:
+            for k in sections[sec]:
                 filled[k] = have[k] if have.get(k) is not None else full[sec][k]
-            res[sec] = filled
+            one[sec] = filled
         hc = lang.get("categories", {})
         rc = {}
         for cid in full_cats:
             e = hc.get(cid, {})
             rc[cid] = {"title": e.get("title", full_cats[cid]["title"]),
                        "description": e.get("description", full_cats[cid]["description"])}
-        res["categories"] = rc
-        out[code] = res
-    return out
+        one["categories"] = rc
+        res[code] = one
+    return res
+
+
+READERS = {
+    "object": _section, "boolean": _bool, "integer": _int, "enum": _enum, "url": _url,
+    "token": _token, "host": _host, "cookiePath": _cookie_path, "regions": _regions,
+    "choices": _choices, "language": _language, "text": _label,
+    "localized": _localized_key, "cookies": _cookies, "services": _services,
+    "categories": _categories, "signalMap": _signal_map, "position": _position,
+    "translations": _translations,
+}
+
+# Rules across keys, run right after the named key is read.
+RULES = {"$.cookie.partitioned": _cookie_rules, "$.mode.optInRegions": _mode_rules}
 
 
 # ---------------------------------------------------------------- public API
@@ -897,23 +898,8 @@ def validate(raw):
     if not isinstance(raw, dict):
         _error(ctx, "$", "The configuration must be a JSON object, not " + clip(raw) + ".")
         return {"config": None, "errors": ctx["errors"], "warnings": ctx["warnings"]}
-    _check_keys(ctx, raw, "$", TOP_KEYS)
-    cfg = {}
-    cfg["revision"] = _int(ctx, raw, "revision", "$", 1, 0, MAX_REVISION)
-    cfg["cookie"] = _cookie(ctx, _expect_dict(ctx, raw, "cookie", "$"), "$.cookie")
-    cfg["mode"] = _mode(ctx, _expect_dict(ctx, raw, "mode", "$"), "$.mode")
-    cfg["gpc"] = _bool(ctx, raw, "gpc", "$", True)
-    cats = _categories(ctx, raw, "$")
-    cfg["categories"] = cats
-    cat_ids = {}
-    for c in cats:
-        cat_ids[c["id"]] = True
-    cfg["consentMode"] = _consent_mode(ctx, _expect_dict(ctx, raw, "consentMode", "$"),
-                                       "$.consentMode", cat_ids)
-    cfg["language"] = _language(ctx, _expect_dict(ctx, raw, "language", "$"), "$.language")
-    cfg["translations"] = _translations(ctx, raw, "$", cfg["language"]["default"], cats)
-    cfg["ui"] = _ui(ctx, _expect_dict(ctx, raw, "ui", "$"), "$.ui")
-    cfg["log"] = _log(ctx, _expect_dict(ctx, raw, "log", "$"), "$.log")
+    _check_keys(ctx, raw, "$", _P, ROOT["annotations"])
+    cfg = _object(ctx, raw, "$", ROOT, ctx["config"])
     if ctx["more_errors"] > 0:
         ctx["errors"].append({"path": "$", "message": "And " + str(ctx["more_errors"]) +
                               " more problems (only the first " + str(MAX_ISSUES) +

@@ -48,8 +48,7 @@ Reasons: ``ok``, ``absent``, ``not-a-string``, ``empty``, ``oversize``, ``bad-en
 ``service-missing``, ``necessary-refused``, ``bad-record``, ``internal-error``.
 """
 
-from .util import ALNUM, BASE36, DIGITS, MAX_SAFE_INT, as_int, format_uint, is_id, \
-    only_chars, parse_uint
+from .util import ALNUM, BASE36, DIGITS, MAX_SAFE_INT, as_int, format_uint, is_id, only_chars, parse_uint
 
 VERSION = 1
 MAX_VALUE = 4096

@@ -8,6 +8,7 @@ def cmd_migrate(args):
     import json
 
     from consentry import server
+
     from .convert import migrate
     from .jsobject import ParseError
 

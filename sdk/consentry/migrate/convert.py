@@ -420,7 +420,7 @@ def _ui(cc, page_blocked, notes):
         if k != "consentModal" or not isinstance(v, dict):
             notes.add(p, "not converted: the preferences panel has one layout (a dialog)")
             continue
-        for mk, mv in v.items():
+        for mk, _mv in v.items():
             if mk not in ("layout", "position"):
                 notes.add(p + "." + mk, "not converted: the banner's buttons always have equal "
                                         "weight, reject first")
@@ -475,7 +475,7 @@ def convert(cc):
     if translations:
         out["translations"] = translations
     out["ui"] = _ui(cc.get("guiOptions"), cc.get("disablePageInteraction") is True, notes)
-    for k, v in cc.items():
+    for k, _v in cc.items():
         if k in ("revision", "mode", "cookie", "categories", "language", "guiOptions",
                  "disablePageInteraction"):
             continue

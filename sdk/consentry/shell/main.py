@@ -12,9 +12,9 @@ Core methods into the public API (contract §5).
 from browser import document, window
 
 from ..engine import codes, i18n, policy, record, region, transitions
-from ..engine import config as config_mod    # lazy (modules.LAZY): runs only for an override
+from ..engine import config as config_mod  # lazy (modules.LAZY): runs only for an override
 from . import cookies
-from . import ui as ui_mod                   # lazy: runs when something is first shown
+from . import ui as ui_mod  # lazy: runs when something is first shown
 
 PREFIX = "[consentry] "
 CHANNEL = "consentry"

@@ -1,4 +1,4 @@
-"""Fixtures for the adversarial (hostile) browser suite (issue 7).
+"""Fixtures for the adversarial (hostile) browser suite.
 
 The parent ``tests/browser/conftest.py`` applies here too (pytest loads every conftest.py from the
 rootdir down to the test file), so ``browser``, ``site``, ``third_party`` and ``bundle`` are the
@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-
 from hostile_kit import Pages
 
 _COUNTER = itertools.count()

@@ -7,11 +7,11 @@ import json
 import threading
 import time
 
+from helpers import js, wait_js
+from shell_common import BANNER_SHOWN, barrier
+
 from consentry import server
 from consentry.engine import record
-
-from helpers import async_js, js, wait_js
-from shell_common import BANNER_SHOWN, barrier
 
 DAY_MS = 86400000
 ROOT = "document.querySelector('[data-consentry-root]').shadowRoot"

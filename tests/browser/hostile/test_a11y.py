@@ -1,4 +1,4 @@
-"""Catalogue group G: accessibility under hostile input (issue 7).
+"""Catalogue group G: accessibility under hostile input.
 
 Only what tests/browser/test_ui_*.py does not cover already (axe, focus trap, tab order, target
 size, equal weight, Esc on the banner recording the close action are there). Principle: no key or
@@ -8,11 +8,10 @@ close control ever grants consent; the first layer of choices never pre-enables 
 from __future__ import annotations
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.keys import Keys
-
 from helpers import assert_clean_console, js, wait_js
 from hostile_kit import CONSENT_CATS, assert_inert, banner_shown, click_part, gated, page, part, ready
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 
 pytestmark = pytest.mark.usefixtures("bundle")
 

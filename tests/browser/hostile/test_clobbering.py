@@ -11,7 +11,6 @@ what it needs from the prototypes, since the page's named properties break naive
 from __future__ import annotations
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_js
 from hostile_kit import page, ready, value_for
 

@@ -1,4 +1,4 @@
-"""Catalogue group B: a hostile or broken runtime override (#consentry-config) (issue 7).
+"""Catalogue group B: a hostile or broken runtime override (#consentry-config).
 
 (Named test_config_hostile.py, not test_config.py: tests/unit/test_config.py already owns that
 module basename and this tree has no __init__.py files.)
@@ -16,11 +16,19 @@ import copy
 import json
 
 import pytest
-
 from helpers import js, wait_js
 from hostile_kit import (
-    all_gates, assert_inert, banner_shown, click_part, default_config, gated, no_grant, only_expected_console,
-    page, part, ready,
+    all_gates,
+    assert_inert,
+    banner_shown,
+    click_part,
+    default_config,
+    gated,
+    no_grant,
+    only_expected_console,
+    page,
+    part,
+    ready,
 )
 
 pytestmark = pytest.mark.usefixtures("bundle")

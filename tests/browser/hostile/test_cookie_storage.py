@@ -1,4 +1,4 @@
-"""Catalogue group A: the cookie and storage are hostile input (issue 7).
+"""Catalogue group A: the cookie and storage are hostile input.
 
 Principle: anything that is not exactly a valid, current record is "no valid choice": the banner
 shows, nothing gated runs, the API answers false/null, the next choice overwrites it, and nothing
@@ -10,12 +10,22 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from helpers import assert_clean_console, diag, js, wait_js
 from hostile_kit import (
-    DAY_MS, all_gates, assert_inert, banner_shown, click_part, consent_cookies, gated, no_grant, page,
-    ready, record_for, set_cookie, value_for,
+    DAY_MS,
+    all_gates,
+    assert_inert,
+    banner_shown,
+    click_part,
+    consent_cookies,
+    gated,
+    no_grant,
+    page,
+    ready,
+    set_cookie,
+    value_for,
 )
+
 from consentry.engine import record
 
 pytestmark = pytest.mark.usefixtures("bundle")

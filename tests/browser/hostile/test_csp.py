@@ -1,4 +1,4 @@
-"""Catalogue group I: Content Security Policy (issue 7).
+"""Catalogue group I: Content Security Policy.
 
 Principle: the SDK runs the whole flow (banner, preferences, save, revival) under a strict header
 CSP with no 'unsafe-eval'/'unsafe-inline' and zero violations, also with `style-src-attr 'none'`.
@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import assert_clean_console, async_js, diag, js, problems, wait_js
-from hostile_kit import assert_inert, banner_shown, click_part, page, part, ready
+from hostile_kit import banner_shown, click_part, page, part, ready
 
 pytestmark = pytest.mark.usefixtures("bundle")
 

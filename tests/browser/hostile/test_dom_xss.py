@@ -1,4 +1,4 @@
-"""Catalogue group D: DOM and XSS (issue 7).
+"""Catalogue group D: DOM and XSS.
 
 Principle: every string from the configuration, translations or cookies is text. Payloads in every
 text field of a runtime override never run (including Brython's own `<script type="text/python">`),
@@ -8,12 +8,10 @@ SDK root. Hostile page CSS cannot hide our buttons or put something over them.
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_js
 from hostile_kit import assert_inert, banner_shown, click_part, default_config, gated, page, part, ready
 from shell_common import barrier, page_run

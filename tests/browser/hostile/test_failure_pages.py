@@ -1,9 +1,8 @@
-"""The QA failure pages in demo_site/failures/ show what they say they show (issue 7)."""
+"""The QA failure pages in demo_site/failures/ show what they say they show."""
 
 from __future__ import annotations
 
 import pytest
-
 from helpers import DIST, REPO, js, wait_js
 from shell_common import BANNER_SHOWN
 

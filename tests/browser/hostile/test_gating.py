@@ -1,4 +1,4 @@
-"""Catalogue group C: script-gating bypass (issue 7).
+"""Catalogue group C: script-gating bypass.
 
 Principle: only an explicit visitor action or an explicit API call grants consent. Before any
 choice (also when the SDK is missing or blocked), after a refusal, and for anything page markup,
@@ -9,11 +9,20 @@ in order, once, with their own attributes (never a borrowed nonce), and only all
 from __future__ import annotations
 
 import pytest
-
 from helpers import assert_clean_console, diag, js, problems, wait_js
 from hostile_kit import (
-    all_gates, assert_inert, banner_shown, click_part, consent_cookies, gated, no_grant, page, part, ready,
-    set_cookie, value_for,
+    all_gates,
+    assert_inert,
+    banner_shown,
+    click_part,
+    consent_cookies,
+    gated,
+    no_grant,
+    page,
+    part,
+    ready,
+    set_cookie,
+    value_for,
 )
 from shell_common import barrier, page_run
 

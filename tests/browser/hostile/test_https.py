@@ -7,7 +7,6 @@ and `__Secure-` names work, and every deletion (reset, withdrawal of declared co
 from __future__ import annotations
 
 import pytest
-
 from helpers import assert_clean_console, js, wait_js
 from hostile_kit import banner_shown, page, ready
 

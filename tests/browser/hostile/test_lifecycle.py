@@ -1,4 +1,4 @@
-"""Catalogue group F: page lifecycle (issue 7).
+"""Catalogue group F: page lifecycle.
 
 Principle: the SDK starts once per page whatever the page does (SPA navigation, the script
 included twice), registers nothing that breaks the back/forward cache, and a page whose SDK
@@ -8,10 +8,8 @@ cannot load stays usable and inert (see also test_gating.py).
 from __future__ import annotations
 
 import pytest
-
 from helpers import assert_clean_console, diag, js, wait_js
-from hostile_kit import (all_gates, assert_inert, banner_shown, click_part, gated, page, part, ready,
-                         record_events)
+from hostile_kit import all_gates, assert_inert, banner_shown, click_part, gated, page, part, ready, record_events
 from shell_common import BANNER_SHOWN, barrier
 
 pytestmark = pytest.mark.usefixtures("bundle")

@@ -1,4 +1,4 @@
-"""Catalogue group H: privacy (issue 7).
+"""Catalogue group H: privacy.
 
 Principle: before a choice the SDK makes no request to any origin other than loading itself,
 stores nothing anywhere; after a refusal the only thing stored is the consent cookie; and it never
@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import DIST, assert_clean_console, async_js, js, wait_js
-from hostile_kit import all_gates, assert_inert, banner_shown, click_part, consent_cookies, page, part, ready
+from hostile_kit import all_gates, assert_inert, banner_shown, click_part, page, part, ready
 
 pytestmark = pytest.mark.usefixtures("bundle")
 

@@ -1,4 +1,4 @@
-"""Catalogue group E: concurrency and tabs (issue 7).
+"""Catalogue group E: concurrency and tabs.
 
 Principle: however fast or from however many tabs the visitor clicks, there is one consistent
 final state, every tab converges on it, no tab writes a stale state back, and callbacks fire once
@@ -8,10 +8,9 @@ per real transition.
 from __future__ import annotations
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
-
 from helpers import assert_clean_console, js, wait_js
 from hostile_kit import banner_shown, consent_cookies, gated, page, part, ready, record_events
+from selenium.webdriver.common.action_chains import ActionChains
 from shell_common import BANNER_SHOWN, barrier
 
 pytestmark = pytest.mark.usefixtures("bundle")
