@@ -180,22 +180,22 @@ LAZY = ("consentry.engine.config", "consentry.engine.schema", "consentry.engine.
 
 
 def check_lazy(modules, lazy=LAZY):
-    """Refuse a module-level `from <lazy module> import name` in an eager module: it would run
-    the lazy module at start-up anyway, silently losing what LAZY is for."""
+    """Refuse a module-level `from <lazy module> import name` anywhere: in an eager module it
+    would run the lazy module at start-up anyway, silently losing what LAZY is for; in another
+    lazy module it fails at run time, since Brython's import does not consult the module-level
+    ``__getattr__`` that runs a lazy module."""
     problems = []
     for name in lazy:
         if name not in modules:
             problems.append(f"LAZY names '{name}', which is not an SDK module")
     for mod in modules.values():
-        if mod.name in lazy:
-            continue
         for node in ast.parse(mod.source, filename=mod.filename).body:
             if not isinstance(node, ast.ImportFrom):
                 continue
             target = _resolve_relative(mod, node.level, node.module) if node.level else node.module
             if target in lazy:
                 problems.append(f"{mod.filename}:{node.lineno}: imports names from the lazy module "
-                                f"'{target}' at start-up (import the module and use it later)")
+                                f"'{target}' (import the module and use it later)")
     if problems:
         raise BuildError("lazy modules:\n  " + "\n  ".join(problems))
 

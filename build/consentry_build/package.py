@@ -39,9 +39,14 @@ def license_text():
 
 
 def third_party_notices():
+    from . import fastpath
+
     return ("The Consentry SDK file (consentry-sdk.*.js) includes the Brython runtime, " +
             runtime.BRYTHON_VERSION + " (https://brython.info), under this licence:\n\n" +
-            _read(os.path.join(HERE, "licenses", "brython-LICENCE.txt")))
+            _read(os.path.join(HERE, "licenses", "brython-LICENCE.txt")) +
+            "\n\nconsentry.js includes helper functions of PScript " + fastpath.PSCRIPT_VERSION +
+            " (the compiler of its engine), under this licence:\n\n" +
+            _read(os.path.join(HERE, "licenses", "pscript-LICENSE.txt")))
 
 
 def package_json(version):

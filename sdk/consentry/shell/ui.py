@@ -8,7 +8,7 @@ root on the first show, the panel each time it opens. See docs/theming.md.
 
 from browser import document, window
 
-from ..engine.i18n import fill, is_rtl, localize
+from ..engine import i18n   # lazy (modules.LAZY): its names are looked up when used
 
 # Focusable elements of a dialog, in DOM order; the first and last are always visible.
 FOCUSABLE = "button, input:not([disabled]), summary, a[href]"
@@ -53,7 +53,7 @@ class Ui:
         self.layout = ui["layout"]
         self.position = ui["position"]
         self.theme = "cy " + ui["theme"]
-        self.dir = "rtl" if is_rtl(core.lang) else "ltr"
+        self.dir = "rtl" if i18n.is_rtl(core.lang) else "ltr"
         self.host = None
         self.shadow = None
         self.banner = None
@@ -278,7 +278,7 @@ class Ui:
                 sbox = _el("div", more, "svc")
                 self._switch(sbox, "h4", svc["label"], cid + "/" + svc["id"],
                              state["services"][cid][svc["id"]], basis == "necessary",
-                             localize(svc["description"], lang, dflt), None)
+                             i18n.localize(svc["description"], lang, dflt), None)
                 _link(sbox, svc["noticeUrl"], self.texts["banner"]["noticeLink"])
                 self._table(sbox, svc["cookies"], lang, dflt)
         foot = _el("div", p, "acts foot")
@@ -324,8 +324,8 @@ class Ui:
         for c in entries:
             row = _el("tr", rows)
             _el("td", row, "name", c["name"] + ("*" if c["prefix"] else ""))
-            _el("td", row, None, localize(c["purpose"], lang, dflt))
-            _el("td", row, None, localize(c["duration"], lang, dflt))
+            _el("td", row, None, i18n.localize(c["purpose"], lang, dflt))
+            _el("td", row, None, i18n.localize(c["duration"], lang, dflt))
 
     def _close_panel(self):
         p = self.panel
@@ -449,10 +449,10 @@ class Ui:
         box.setAttribute("role", "group")
         box.setAttribute("aria-labelledby", head)
         _el("p", box, "ph-title", el.getAttribute("title") or name, ["id", head])
-        _el("p", box, None, fill(t["text"], {"category": name}))
+        _el("p", box, None, i18n.fill(t["text"], {"category": name}))
         acts = _el("div", box, "acts")
         _button(acts, "allow-once", t["allowOnce"], "once")
-        _button(acts, "always-allow", fill(t["alwaysAllow"], {"category": name}), "always")
+        _button(acts, "always-allow", i18n.fill(t["alwaysAllow"], {"category": name}), "always")
 
         def click(ev):
             b = ev.target
