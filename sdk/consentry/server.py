@@ -120,7 +120,8 @@ def read_consent(cookie_header: CookieHeader, config: Optional[Config] = None,
                  now_ms: Optional[int] = None) -> tuple[Optional[Record], str]:
     """(record | None, reason) for a Cookie header. Never raises on the header."""
     cfg = config if config is not None else default_config()
-    return _record.read(header_text(cookie_header), cfg, _now(now_ms))
+    return cast(tuple[Optional[Record], str],
+                _record.read(header_text(cookie_header), cfg, _now(now_ms)))
 
 
 def consent_state(cookie_header: CookieHeader, config: Optional[Config] = None,

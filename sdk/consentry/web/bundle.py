@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 from importlib import resources
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from consentry.server import ConfigError
 
@@ -57,7 +57,8 @@ def _problem(message: str) -> ConfigError:
     return ConfigError([{"path": "bundle", "message": message}])
 
 
-def _reader(directory: Union[str, "os.PathLike[str]", None]):
+def _reader(directory: Union[str, "os.PathLike[str]", None]
+            ) -> tuple[Callable[[str], Optional[bytes]], str]:
     if directory is not None:
         root = os.fspath(directory)
 

@@ -9,7 +9,7 @@ visitor without a valid choice (nothing optional allowed) and the error is logge
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, cast
 
 from consentry.server import consent_view, header_text
 from consentry.types import ConsentView, Record, State
@@ -45,7 +45,7 @@ class RequestConsent:
             except Exception:           # a header object of the host that misbehaves
                 log.exception("consentry: could not read the geo headers")
                 self._region = None
-        return self._region
+        return cast(Optional[str], self._region)
 
     @property
     def gpc(self) -> bool:

@@ -8,7 +8,7 @@ with every problem listed; per request nothing is validated again and nothing ca
 import json
 import logging
 import os
-from typing import Any, Optional, Union
+from typing import Any, Optional, Union, cast
 
 from consentry.server import ConfigError, load_config
 from consentry.types import Config, ConfigIssue
@@ -20,11 +20,11 @@ from consentry.web.request import RequestConsent
 from consentry.web.tags import region_attr, safe_json, script_tag
 
 log = logging.getLogger("consentry")
-ConfigSource = Union[None, dict, str, "os.PathLike[str]"]
+ConfigSource = Union[None, dict[str, Any], str, "os.PathLike[str]"]
 PAGE_CONFIGS = 64     # distinct per-page configurations kept validated
 
 
-def _site_raw(config: ConfigSource) -> Optional[dict]:
+def _site_raw(config: ConfigSource) -> Optional[dict[str, Any]]:
     if config is None or isinstance(config, dict):
         return config
     try:
@@ -120,12 +120,14 @@ class Site:
             self._page_configs[key] = ok
         return ok
 
-    def config_raw(self) -> dict:
+    def config_raw(self) -> dict[str, Any]:
         """The raw configuration the bundle embeds (site configuration over the built-in)."""
         from consentry.engine import config as engine_config
         from consentry.server import load_default_config
         base = load_default_config()
-        return engine_config.merge(base, self.site_raw) if self.site_raw is not None else base
+        if self.site_raw is None:
+            return base
+        return cast(dict[str, Any], engine_config.merge(base, self.site_raw))
 
     def script(self, nonce: object = None, page_config: Any = None) -> str:
         """The ``<script>`` markup: SRI, the CSP nonce, and the per-page configuration."""
