@@ -3,6 +3,8 @@
 import json
 import re
 
+from common import PAGE_CONFIG
+
 from consentry.web.bundle import IMMUTABLE
 
 
@@ -23,7 +25,7 @@ def check_page(html, csp_header, site):
     assert tag == 'src="%s" integrity="%s" crossorigin="anonymous" nonce="%s"' % (
         site.script_url, site.bundle.integrity, nonce)
     assert cfg is not None and cfg.group(1) == nonce
-    assert json.loads(cfg.group(2)) == {"ui": {"position": "top"}}
+    assert json.loads(cfg.group(2)) == PAGE_CONFIG
     assert state["reason"] == "choice" and state["region"] == "DE"
     assert state["categories"]["analytics"] is True
     return state

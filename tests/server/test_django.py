@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import APPS, child_env, choice_value
+from server_kit import APPS, child_env, choice_value
 from framework_checks import check_bundle, check_page, reissued
 
 from consentry.server import ConfigError

@@ -12,8 +12,8 @@ import json
 import sys
 
 import pytest
-from conftest import ServerProcess, child_env
-from helpers import async_js, js, wait_js, wait_ready
+from server_kit import ServerProcess, child_env
+from helpers import async_js, clean_browser, js, wait_js, wait_ready
 from shell_common import BANNER_SHOWN
 
 SERVERS = {
@@ -32,6 +32,13 @@ def server(request, bundle_dir):
     srv = ServerProcess(args, marker, child_env())
     yield srv
     srv.stop()
+
+
+@pytest.fixture
+def browser(browser_session, server):
+    """The session's browser, cookies and storage of the test server's origin cleared."""
+    clean_browser(browser_session, (server.url,))
+    return browser_session
 
 
 def _server_state(driver):
@@ -57,9 +64,6 @@ def _open(driver, url):
 
 
 def test_server_and_page_agree_on_the_cookie(browser, server):
-    from helpers import clean_browser
-    clean_browser(browser, (server.url,))
-
     before = _open(browser, server.url + "/")
     assert before["reason"] == "no-choice" and before["view"] is None
     page = _page_view(browser, before)

@@ -2,7 +2,7 @@
 (Starlette's TestClient)."""
 
 import pytest
-from conftest import choice_value
+from server_kit import choice_value
 from fastapi_site import create_app
 from framework_checks import check_bundle, check_page, reissued
 from starlette.testclient import TestClient

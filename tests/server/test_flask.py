@@ -1,7 +1,7 @@
 """Flask: the extension, ``consentry.consent`` and the Jinja globals (Flask's test client)."""
 
 import pytest
-from conftest import choice_value
+from server_kit import choice_value
 from flask_site import create_app
 from framework_checks import check_bundle, check_page, reissued
 

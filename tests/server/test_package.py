@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import HERE, packaged_bundle
+from server_kit import HERE, packaged_bundle
 
 import consentry
 

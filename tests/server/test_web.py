@@ -9,7 +9,7 @@ import time
 from importlib import resources
 
 import pytest
-from conftest import choice_value
+from server_kit import choice_value
 from starlette.testclient import TestClient
 from werkzeug.test import Client
 

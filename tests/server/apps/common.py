@@ -11,7 +11,9 @@ import secrets
 
 from consentry.web.tags import safe_json
 
-PAGE_CONFIG = {"ui": {"position": "top"}}      # a per-page override the page must accept
+# A per-page override the page must accept. The page decides the region from the attribute
+# only, as the server does (a server cannot see the browser's time zone; docs/server.md).
+PAGE_CONFIG = {"ui": {"position": "top"}, "mode": {"detect": ["attribute"]}}
 
 
 def bundle_dir():

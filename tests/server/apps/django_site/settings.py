@@ -18,6 +18,7 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates",
               "DIRS": [Path(__file__).resolve().parent / "templates"],
               "OPTIONS": {"context_processors": ["django.template.context_processors.request"]}}]
 USE_TZ = True
+TIME_ZONE = "UTC"      # Django exports it as $TZ, which browsers started later inherit
 CONSENTRY = {"bundle_dir": bundle_dir(), "reissue_cookie": True}
 if os.environ.get("CONSENTRY_TEST_BROKEN_CONFIG"):
     CONSENTRY["config"] = {"revision": "two", "categories": [{"id": "Bad Id"}]}
