@@ -98,4 +98,6 @@ def wheel(c, out=os.path.join(DIST, "pkg")):
     except BuildError as exc:
         sys.exit(f"build failed: {exc}")
     shutil.rmtree(os.path.join(ROOT, ".setuptools-build"), ignore_errors=True)  # no stale modules
-    c.run(f"{sys.executable} -m build --no-isolation --outdir {out} {ROOT}", pty=False)
+    c.run(f"{sys.executable} -m build --no-isolation --outdir {out} {ROOT}", pty=False, hide="out")
+    for name in sorted(os.listdir(out)):
+        print(os.path.join(out, name))
