@@ -7,6 +7,9 @@ the adapters look them up on demand and copy nothing up front.
 from typing import Iterable, Mapping, Optional
 
 
+_ENVIRON_KEYS: dict[str, str] = {}      # header name -> environ key, filled on first use
+
+
 class EnvironHeaders:
     """Headers of a WSGI environ (also Django's ``request.META``): ``cf-ipcountry`` is
     ``HTTP_CF_IPCOUNTRY``."""
@@ -17,7 +20,10 @@ class EnvironHeaders:
         self.environ = environ
 
     def get(self, name: str) -> Optional[str]:
-        value = self.environ.get("HTTP_" + name.upper().replace("-", "_"))
+        key = _ENVIRON_KEYS.get(name)
+        if key is None:
+            key = _ENVIRON_KEYS[name] = "HTTP_" + name.upper().replace("-", "_")
+        value = self.environ.get(key)
         return value if isinstance(value, str) else None
 
 
