@@ -3,8 +3,8 @@
     python benchmarks/middleware.py [--repeat 7] [--number 20000]
 
 Each row times a request through a trivial WSGI (or ASGI) application with and without the
-middleware and reports the difference per request: the median of ``--repeat`` runs of
-``--number`` requests each. Rows:
+middleware and reports the difference per request, over ``--repeat`` runs of ``--number``
+requests each (the best run and the median run are both printed). Rows:
 
 * untouched: the app never asks for the decision (the lazy object is created, nothing decided);
 * first visit: no consent cookie; the app asks for the state;
@@ -69,8 +69,16 @@ def environ(cookie):
 
 
 def per_request(fn, number, repeat):
-    """Median seconds per call of ``fn`` over ``repeat`` runs of ``number`` calls."""
-    return statistics.median(t / number for t in timeit.repeat(fn, number=number, repeat=repeat))
+    """(best, median) seconds per call of ``fn`` over ``repeat`` runs of ``number`` calls.
+
+    The best run is the least disturbed by other processes (timeit's advice); the median shows
+    how much a loaded machine adds."""
+    runs = [t / number for t in timeit.repeat(fn, number=number, repeat=repeat)]
+    return min(runs), statistics.median(runs)
+
+
+def minus(a, b):
+    return a[0] - b[0], a[1] - b[1]
 
 
 def wsgi_row(app, env, number, repeat, envs=None):
@@ -88,7 +96,7 @@ def wsgi_row(app, env, number, repeat, envs=None):
 
         def baseline():              # noqa: F811
             bare_app(next(iter(envs)), start_response)
-    return per_request(call, number, repeat) - per_request(baseline, number, repeat)
+    return minus(per_request(call, number, repeat), per_request(baseline, number, repeat))
 
 
 def asgi_row(site, cookie, number, repeat):
@@ -124,10 +132,10 @@ def asgi_row(site, cookie, number, repeat):
                 t0 = time.perf_counter()
                 loop.run_until_complete(run())
                 times.append((time.perf_counter() - t0) / number)
-            return statistics.median(times)
+            return min(times), statistics.median(times)
         finally:
             loop.close()
-    return batch(wrapped) - batch(bare)
+    return minus(batch(wrapped), batch(bare))
 
 
 def main(argv=None):
@@ -136,6 +144,7 @@ def main(argv=None):
     parser.add_argument("--number", type=int, default=20000)
     args = parser.parse_args(argv)
     n, r = args.number, args.repeat
+    load = os.getloadavg()[0]
     now = int(time.time() * 1000)
     value = choice_value("bench-visitor-0001", now)
     returning = OTHER_COOKIES + "; consentry=" + value
@@ -154,12 +163,11 @@ def main(argv=None):
         ("engine only: server.consent_state (no memo)",
          per_request(lambda: server.consent_state(returning, cfg, "FR"), n, r)),
     ]
-    print("CPython %s on %s (%s), load average %.2f; median of %d x %d requests"
-          % (platform.python_version(), platform.machine(), platform.processor() or "cpu",
-             os.getloadavg()[0], r, n))
-    print("\n| request | µs per request |\n|---|---|")
-    for name, seconds in rows:
-        print("| %s | %.1f |" % (name, seconds * 1e6))
+    print("CPython %s on %s, load average %.2f before / %.2f after; %d runs x %d requests"
+          % (platform.python_version(), platform.machine(), load, os.getloadavg()[0], r, n))
+    print("\n| request | µs per request, best run | median run |\n|---|--:|--:|")
+    for name, (best, median) in rows:
+        print("| %s | %.1f | %.1f |" % (name, best * 1e6, median * 1e6))
     return 0
 
 
