@@ -182,7 +182,7 @@ def test_missing_or_stale_bundle(tmp_path, bundle_dir):
         Site(bundle_dir=tmp_path)
     (tmp_path / "consentry.js").write_bytes(shipped(bundle_dir, "consentry.js") + b"\n")
     (tmp_path / "manifest.json").write_bytes(shipped(bundle_dir, "manifest.json"))
-    with pytest.raises(ConfigError, match="does not describe"):
+    with pytest.raises(ConfigError, match="does not match manifest.json"):
         Site(bundle_dir=tmp_path)
 
 
@@ -217,6 +217,10 @@ def test_bundle_files_negotiated_and_cached(site, bundle_dir):
 
     manifest = json.loads(client.get("/_consentry/manifest.json").data)
     assert manifest["files"]["consentry.js"]["integrity"] == site.bundle.integrity
+    for name in manifest["files"]:        # the SDK file that consentry.js loads from its folder
+        r = client.get("/_consentry/%s/%s" % (site.bundle.fingerprint, name),
+                       headers={"Accept-Encoding": "gzip"})
+        assert gzip.decompress(r.data) == shipped(bundle_dir, name), name
     assert client.get("/_consentry/consentry.d.ts").data == shipped(bundle_dir, "consentry.d.ts")
     assert client.get("/_consentry/../server.py").status_code == 404
     assert client.get("/_consentry/stale0000000/consentry.js").status_code == 404

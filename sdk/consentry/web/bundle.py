@@ -1,4 +1,4 @@
-"""Serve the built bundle (``consentry.js``, its d.ts and manifest) from the Python app.
+"""Serve the built bundle (``consentry.js``, the SDK file it loads, d.ts, manifest) from Python.
 
 The files are read once, at start-up, from the package data that ships in the wheel (the
 default build) or from a folder produced by ``consentry build -o DIR`` (a site build). Two URLs
@@ -6,7 +6,8 @@ per file, under the configured path:
 
 * ``<path><fingerprint>/consentry.js``: what the script tag points to. The fingerprint is a
   hash of the file, so the response is cacheable for a year (``immutable``): a new build gets
-  a new URL.
+  a new URL. ``consentry.js`` loads the SDK file (``consentry-sdk.<hash>.js``) from the same
+  folder, so it is served there too.
 * ``<path>consentry.js``: a stable URL for hand-written tags, revalidated on every use
   (``no-cache`` with an ``ETag``, so a revalidation costs a 304).
 
@@ -19,14 +20,15 @@ import gzip
 import hashlib
 import json
 import os
+import re
 from importlib import resources
 from typing import Callable, Optional, Union
 
 from consentry.server import ConfigError
 
-FILES = {"consentry.js": "text/javascript; charset=utf-8",
-         "consentry.d.ts": "text/plain; charset=utf-8",
-         "manifest.json": "application/json; charset=utf-8"}
+TYPES = {".js": "text/javascript; charset=utf-8", ".ts": "text/plain; charset=utf-8",
+         ".json": "application/json; charset=utf-8"}
+_SCRIPT = re.compile(r"consentry(?:-sdk\.[0-9a-f]{6,64})?\.js")   # script names a manifest may list
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 MAX_HEADER = 1024      # longer Accept-Encoding / If-None-Match values are read up to here
@@ -48,7 +50,7 @@ class Response:
 class _File:
     def __init__(self, name: str, data: bytes, encoded: dict[str, bytes]) -> None:
         self.name = name
-        self.type = FILES[name]
+        self.type = TYPES[name[name.rindex("."):]]
         self.tag = hashlib.sha256(data).hexdigest()[:20]
         self.variants = {"identity": data, **encoded}
 
@@ -80,38 +82,43 @@ def _reader(directory: Union[str, "os.PathLike[str]", None]
 
 
 class Bundle:
-    """The bundle's files in memory, with their fingerprints and SRI value."""
+    """The bundle's files in memory, with their fingerprints and SRI values."""
 
     def __init__(self, directory: Union[str, "os.PathLike[str]", None] = None) -> None:
         """Load from ``directory`` (a ``consentry build`` output) or, when None, from the wheel's
-        package data. Raises ConfigError when the bundle is missing or its manifest does not
-        match the file (a stale manifest would make every browser refuse the script)."""
+        package data. Every script the manifest lists is loaded (``consentry.js`` and the SDK
+        file it loads, when the build has two). Raises ConfigError when a file is missing or
+        does not match its manifest entry (a stale manifest would make every browser refuse
+        the script)."""
         read, where = _reader(directory)
-        js = read("consentry.js")
         manifest_bytes = read("manifest.json")
-        if js is None or manifest_bytes is None:
+        if manifest_bytes is None or read("consentry.js") is None:
             raise _problem("no consentry.js and manifest.json in %s (from a checkout: run "
                            "`invoke build` and pass its dist/ folder, or `invoke wheel`)" % where)
         try:
             manifest = json.loads(manifest_bytes)
-            integrity = manifest["files"]["consentry.js"]["integrity"]
-        except (ValueError, KeyError, TypeError):
+            listed = {name: entry["integrity"] for name, entry in manifest["files"].items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise _problem("%s: manifest.json is not a Consentry manifest" % where) from None
-        actual = "sha384-" + base64.b64encode(hashlib.sha384(js).digest()).decode("ascii")
-        if integrity != actual:
-            raise _problem("%s: manifest.json does not describe this consentry.js (rebuild it)"
-                           % where)
-        self.integrity: str = integrity
+        if "consentry.js" not in listed or not all(_SCRIPT.fullmatch(n) for n in listed):
+            raise _problem("%s: manifest.json does not list consentry.js and its scripts" % where)
         self.manifest: dict[str, object] = manifest
-        encoded = {"gzip": read("consentry.js.gz") or gzip.compress(js, 9, mtime=0)}
-        br = read("consentry.js.br")
-        if br is not None:
-            encoded["br"] = br
-        self.files = {"consentry.js": _File("consentry.js", js, encoded),
-                      "manifest.json": _File("manifest.json", manifest_bytes, {})}
+        self.files: dict[str, _File] = {"manifest.json": _File("manifest.json", manifest_bytes, {})}
+        for name, integrity in listed.items():
+            data = read(name)
+            if data is None or integrity != "sha384-" + base64.b64encode(
+                    hashlib.sha384(data).digest()).decode("ascii"):
+                raise _problem("%s: %s is missing or does not match manifest.json (rebuild it)"
+                               % (where, name))
+            encoded = {"gzip": read(name + ".gz") or gzip.compress(data, 9, mtime=0)}
+            br = read(name + ".br")
+            if br is not None:
+                encoded["br"] = br
+            self.files[name] = _File(name, data, encoded)
         dts = read("consentry.d.ts")
         if dts is not None:
             self.files["consentry.d.ts"] = _File("consentry.d.ts", dts, {})
+        self.integrity: str = listed["consentry.js"]
         self.fingerprint: str = self.files["consentry.js"].tag[:12]
 
     def respond(self, method: str, rest: str, accept_encoding: Optional[str],
