@@ -13,6 +13,7 @@ from server_kit import choice_value
 from starlette.testclient import TestClient
 from werkzeug.test import Client
 
+from consentry import server
 from consentry.server import ConfigError
 from consentry.web import ConsentryASGI, ConsentryWSGI, Site
 from consentry.web import bundle as bundle_mod
@@ -96,15 +97,25 @@ def test_no_cookie_follows_the_region(wsgi):
     assert fr["mode"] == "opt-in" and fr["analytics"] is False
 
 
-def test_memoised_records_still_expire(site):
+def test_memoised_states_still_expire_and_stay_private(site):
     now = int(time.time() * 1000)
     old = now - 181 * 86400 * 1000           # accepted 181 days ago: valid for one more day
     value = choice_value(now_ms=old)
-    rec, why, raw = site.decider.read("consentry=" + value, now)
-    assert why == "ok" and raw == value
-    rec["categories"]["analytics"] = False    # a caller's change never reaches the memo
-    assert site.decider.read("consentry=" + value, now)[0]["categories"]["analytics"] is True
-    assert site.decider.read("consentry=" + value, now + 2 * 86400 * 1000)[:2] == (None, "expired")
+    header = "x=1; consentry=" + value
+    state, raw = site.decider.decide(header, "FR", False, now)
+    assert state["reason"] == "choice" and raw == value
+    state["categories"]["analytics"] = False           # a caller's change never reaches the memo
+    state["record"]["services"]["analytics"]["ga"] = False
+    again, _ = site.decider.decide(header, "FR", False, now)
+    assert again == site.decider.decide(header, "FR", False, now)[0]
+    assert again["categories"]["analytics"] is True and again["record"]["services"]["analytics"]["ga"] is True
+    later, raw = site.decider.decide(header, "FR", False, now + 2 * 86400 * 1000)
+    assert later["reason"] == "expired" and later["record"] is None and raw is None
+    # the memo answers exactly what the engine answers
+    for region, gpc in (("US", True), ("FR", True), (None, False)):
+        engine = server.consent_state(header, region=region, gpc=gpc, now_ms=now)
+        assert site.decider.decide(header, region, gpc, now)[0] == engine
+        assert site.decider.decide(header, region, gpc, now)[0] == engine
 
 
 @pytest.mark.parametrize("header, region", [

@@ -69,12 +69,11 @@ class RequestConsent:
         self._now = now
         try:
             header = header_text(self.headers.get("cookie"))
-            rec, reason, value = decider.read(header, now)
-            self._value = value
-            return decider.state(rec, reason, self.region, self.gpc, now)
+            state, self._value = decider.decide(header, self.region, self.gpc, now)
+            return state
         except Exception:
             log.exception("consentry: consent decision failed; treating it as no choice")
-            return decider.state(None, "internal-error", None, False, now)
+            return decider.no_choice(now)
 
     def allowed(self, category: str, service: Optional[str] = None) -> bool:
         """True only for a known, allowed category (and service), like ``Consentry.allowed``."""
