@@ -111,11 +111,12 @@ def test_memoised_states_still_expire_and_stay_private(site):
     assert again["categories"]["analytics"] is True and again["record"]["services"]["analytics"]["ga"] is True
     later, raw = site.decider.decide(header, "FR", False, now + 2 * 86400 * 1000)
     assert later["reason"] == "expired" and later["record"] is None and raw is None
-    # the memo answers exactly what the engine answers
-    for region, gpc in (("US", True), ("FR", True), (None, False)):
-        engine = server.consent_state(header, region=region, gpc=gpc, now_ms=now)
-        assert site.decider.decide(header, region, gpc, now)[0] == engine
-        assert site.decider.decide(header, region, gpc, now)[0] == engine
+    # the memo answers exactly what the engine answers, for a choice and without a cookie
+    for h in (header, "x=1", "consentry=", "consentry=" + value + "; consentry=2"):
+        for region, gpc in (("US", True), ("FR", True), (None, False)):
+            engine = server.consent_state(h, region=region, gpc=gpc, now_ms=now)
+            assert site.decider.decide(h, region, gpc, now)[0] == engine, (h, region)
+            assert site.decider.decide(h, region, gpc, now)[0] == engine, (h, region)
 
 
 @pytest.mark.parametrize("header, region", [

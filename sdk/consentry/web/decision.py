@@ -7,8 +7,10 @@ value, the region and the GPC signal, and of the clock only through the record's
 value that decoded to a valid record stays valid until its ``expiresAt`` (the only other
 clock-dependent rule, "given more than 5 minutes in the future", can only turn from invalid to
 valid, never back). So the states of valid records are memoised by (value, region, GPC), and a
-hit only re-checks the expiry against the clock; everything else (no cookie, malformed, future,
-another revision, several cookies of the name) goes through the engine every time. Callers get
+hit only re-checks the expiry against the clock; so is the state of a request without the
+cookie (a first visit, a bot), which does not depend on the clock at all. Everything else
+(malformed, future, another revision, several cookies of the name) goes through the engine
+every time. Callers get
 copies, so a view that edits its state cannot change another request's.
 """
 
@@ -44,7 +46,7 @@ class Decider:
     def __init__(self, config: Config, memo_size: int = MEMO_SIZE) -> None:
         self.config = config
         self.cookie_name = config["cookie"]["name"]
-        self._memo: dict[tuple[str, Optional[str], bool], State] = {}
+        self._memo: dict[tuple[Optional[str], Optional[str], bool], State] = {}
         self._memo_size = memo_size
         self._lock = threading.Lock()
 
@@ -67,14 +69,15 @@ class Decider:
                now: int) -> tuple[State, Optional[str]]:
         """(the policy state, the raw value of the valid cookie or None) for a request."""
         values = _record.cookie_values(cookie_header, self.cookie_name)
-        key = (values[0], region, gpc) if len(values) == 1 else None
-        if key is not None:
+        key = None
+        if len(values) <= 1:          # None stands for "no cookie of the name"
+            key = (values[0] if values else None, region, gpc)
             hit = self._memo.get(key)
-            if hit is not None and hit["record"] is not None and hit["record"]["expiresAt"] > now:
+            if hit is not None and (hit["record"] is None or hit["record"]["expiresAt"] > now):
                 return _copy(hit), key[0]
         rec, reason, value = self._read(values, now)
         st = cast(State, _policy.decide(self.config, rec, region, gpc, now, None, reason, True))
-        if key is None or rec is None:
+        if key is None or (rec is None and values):
             return st, value
         with self._lock:
             if len(self._memo) >= self._memo_size:
