@@ -324,6 +324,8 @@ def test_script_markup(site):
     assert "nonce" not in hostile and "alert" not in hostile
 
 
-def test_invalid_page_config_is_left_out(site, caplog):
-    assert "consentry-config" not in site.script(page_config={"revision": -1})
+@pytest.mark.parametrize("page_config", [{"revision": -1}, {"ui": {1, 2}}, {"revision": float("nan")},
+                                         {"categories": "none"}])
+def test_invalid_page_config_is_left_out(site, caplog, page_config):
+    assert "consentry-config" not in site.script(page_config=page_config)
     assert "per-page configuration left out" in caplog.text

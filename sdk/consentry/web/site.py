@@ -107,12 +107,16 @@ class Site:
         An invalid one is logged and left out of the page: the browser would ignore it as a
         whole anyway (contract section 3), so the page and the server both keep the site
         configuration. Validated once per distinct configuration."""
-        key = safe_json(page_config)
+        try:
+            key = safe_json(page_config)
+        except (TypeError, ValueError) as exc:        # not JSON data (a set, a NaN, a cycle)
+            log.error("consentry: per-page configuration left out: %s", exc)
+            return None
         if key in self._page_configs:
             return self._page_configs[key]
         try:
-            load_config(page_config, self.config_raw())
-            ok: Optional[Any] = page_config
+            load_config(json.loads(key), self.config_raw())
+            ok: Optional[Any] = json.loads(key)
         except ConfigError as exc:
             log.error("consentry: per-page configuration left out: %s", exc)
             ok = None

@@ -16,7 +16,8 @@ _NONCE = re.compile(r"[A-Za-z0-9+/_=-]{1,200}")
 
 def safe_json(value: Any) -> str:
     """JSON that is inert inside a ``<script type="application/json">`` element."""
-    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True,
+                      allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
