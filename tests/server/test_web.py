@@ -329,3 +329,15 @@ def test_script_markup(site):
 def test_invalid_page_config_is_left_out(site, caplog, page_config):
     assert "consentry-config" not in site.script(page_config=page_config)
     assert "per-page configuration left out" in caplog.text
+
+
+def test_site_with_its_own_categories(bundle_dir, caplog):
+    """The server builds the configuration as the build and the browser do (the built-in
+    categories' texts and Consent Mode map give way to the site's own categories)."""
+    own = {"categories": [{"id": "necessary", "basis": "necessary"}, {"id": "stats", "basis": "consent"}]}
+    site = Site(config=own, bundle_dir=bundle_dir)
+    assert [c["id"] for c in site.config["categories"]] == ["necessary", "stats"]
+    state, _ = site.decider.decide("", "US", False, int(time.time() * 1000))
+    assert state["categories"] == {"necessary": True, "stats": True}   # opt-out in the US
+    assert "consentry-config" in site.script(page_config={"ui": {"position": "top"}})
+    assert "left out" not in caplog.text

@@ -10,7 +10,9 @@ import logging
 import os
 from typing import Any, Optional, Union, cast
 
-from consentry.server import ConfigError, load_config
+from consentry.engine import config as engine_config
+from consentry.engine import site_categories
+from consentry.server import ConfigError, load_config, load_default_config
 from consentry.types import Config, ConfigIssue
 from consentry.web import geo
 from consentry.web.bundle import Bundle
@@ -114,24 +116,24 @@ class Site:
             return None
         if key in self._page_configs:
             return self._page_configs[key]
-        try:
-            load_config(json.loads(key), self.config_raw())
-            ok: Optional[Any] = json.loads(key)
-        except ConfigError as exc:
-            log.error("consentry: per-page configuration left out: %s", exc)
-            ok = None
+        errors = engine_config.load(self.config_raw(), json.loads(key))["override_errors"]
+        ok: Optional[Any] = None
+        if errors:
+            log.error("consentry: per-page configuration left out: %s", ConfigError(errors))
+        else:
+            ok = json.loads(key)
         if len(self._page_configs) < PAGE_CONFIGS:
             self._page_configs[key] = ok
         return ok
 
     def config_raw(self) -> dict[str, Any]:
-        """The raw configuration the bundle embeds (site configuration over the built-in)."""
-        from consentry.engine import config as engine_config
-        from consentry.server import load_default_config
+        """The raw configuration the bundle embeds (the site's over the built-in one, the
+        built-in categories' texts and Consent Mode map dropped when the site brings its own)."""
         base = load_default_config()
         if self.site_raw is None:
             return base
-        return cast(dict[str, Any], engine_config.merge(base, self.site_raw))
+        rebased = site_categories.rebase(base, self.site_raw)["base"]
+        return cast(dict[str, Any], engine_config.merge(rebased, self.site_raw))
 
     def script(self, nonce: object = None, page_config: Any = None) -> str:
         """The ``<script>`` markup: SRI, the CSP nonce, and the per-page configuration."""
