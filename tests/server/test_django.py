@@ -1,7 +1,6 @@
 """Django: the app, the middleware, ``request.consent`` and the template tags (Django's test
 client; the real server process is in test_e2e.py)."""
 
-import os
 import subprocess
 import sys
 
@@ -14,11 +13,23 @@ from consentry.server import ConfigError
 
 @pytest.fixture(scope="module")
 def client(bundle_dir):
-    os.environ["DJANGO_SETTINGS_MODULE"] = "django_site.settings"
+    """Django's test client on the test site's settings. Django's settings are per process and
+    other suites may have configured them already: then the site's settings are applied with
+    override_settings (and undone after this module)."""
     import django
-    django.setup()
+    from django.conf import settings
     from django.test import Client
-    return Client()
+    from django.test.utils import override_settings
+
+    from django_site import settings as site_settings
+    values = {k: getattr(site_settings, k) for k in dir(site_settings) if k.isupper()}
+    if not settings.configured:
+        settings.configure(**values)
+        django.setup()
+        yield Client()
+        return
+    with override_settings(**values):
+        yield Client()
 
 
 @pytest.fixture(scope="module")

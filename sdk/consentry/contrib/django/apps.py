@@ -5,6 +5,7 @@ from typing import Any, Optional
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.core.signals import setting_changed
 
 from consentry.server import ConfigError
 from consentry.web import Site
@@ -36,6 +37,16 @@ def get_site() -> Site:
     if _site is None:
         _site = build_site(getattr(settings, "CONSENTRY", {}))
     return _site
+
+
+def _settings_changed(setting: str, **kwargs: Any) -> None:
+    """``override_settings(CONSENTRY=...)`` (tests): build the site again on next use."""
+    global _site
+    if setting == "CONSENTRY":
+        _site = None
+
+
+setting_changed.connect(_settings_changed)
 
 
 class ConsentryConfig(AppConfig):
