@@ -13,23 +13,25 @@ from consentry.server import ConfigError
 
 @pytest.fixture(scope="module")
 def client(bundle_dir):
-    """Django's test client on the test site's settings. Django's settings are per process and
-    other suites may have configured them already: then the site's settings are applied with
-    override_settings (and undone after this module)."""
+    """Django's test client on the test site's settings, applied with override_settings and
+    undone after this module: Django's settings are per process, and other suites in the same
+    session (tests/log) configure them too, before or after this one."""
     import django
     from django.conf import settings
     from django.test import Client
     from django.test.utils import override_settings
+    from django.utils.functional import empty
 
     from django_site import settings as site_settings
     values = {k: getattr(site_settings, k) for k in dir(site_settings) if k.isupper()}
-    if not settings.configured:
-        settings.configure(**values)
-        django.setup()
-        yield Client()
+    if settings.configured:
+        with override_settings(**values):
+            yield Client()
         return
-    with override_settings(**values):
-        yield Client()
+    settings.configure(**values)
+    django.setup()
+    yield Client()
+    settings._wrapped = empty           # leave Django unconfigured, as this module found it
 
 
 @pytest.fixture(scope="module")
