@@ -85,3 +85,23 @@ def scan(c, url, pages=5, config=None, out="report", fail_on="high"):
     status = main(args)
     if status:
         sys.exit(status)
+
+
+# --- server integrations: the Python package (docs/server.md) ---
+@task(help={"out": "output folder for the wheel and the sdist (default: dist/pkg)"})
+def wheel(c, out=os.path.join(DIST, "pkg")):
+    """Build the default bundle into the package data (sdk/consentry/static), then the sdist and
+    the wheel from that sdist (so a wheel built from the sdist alone is what we test)."""
+    from consentry_build.bundle import build as build_bundle
+    from consentry_build.errors import BuildError
+
+    static = os.path.join(ROOT, "sdk", "consentry", "static")
+    shutil.rmtree(static, ignore_errors=True)
+    try:
+        build_bundle(out_dir=static)
+    except BuildError as exc:
+        sys.exit(f"build failed: {exc}")
+    shutil.rmtree(os.path.join(ROOT, ".setuptools-build"), ignore_errors=True)  # no stale modules
+    c.run(f"{sys.executable} -m build --no-isolation --outdir {out} {ROOT}", pty=False, hide="out")
+    for name in sorted(os.listdir(out)):
+        print(os.path.join(out, name))

@@ -6,6 +6,7 @@ and the modules are ordered so that each one runs after the modules it imports.
 """
 
 import ast
+import importlib.util
 import os
 
 from .errors import BuildError
@@ -67,6 +68,11 @@ def without_docstrings(source):
 
 
 def sdk_root():
+    """The folder holding the consentry package: ``sdk/`` in a checkout (editable install),
+    ``site-packages`` once installed from a wheel; a bare checkout falls back to ``sdk/``."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is not None and spec.origin:
+        return os.path.dirname(os.path.dirname(spec.origin))
     here = os.path.dirname(os.path.abspath(__file__))
     return os.path.join(os.path.dirname(os.path.dirname(here)), "sdk")
 
