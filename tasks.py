@@ -88,8 +88,11 @@ def scan(c, url, pages=5, config=None, out="report", fail_on="high"):
 
 
 # --- server integrations: the Python package (docs/server.md) ---
+PKG = os.path.join(DIST, "pkg")
+
+
 @task(help={"out": "output folder for the wheel and the sdist (default: dist/pkg)"})
-def wheel(c, out=os.path.join(DIST, "pkg")):
+def wheel(c, out=PKG):
     """Build the default bundle into the package data (sdk/consentry/static), then the sdist and
     the wheel from that sdist (so a wheel built from the sdist alone is what we test)."""
     from consentry_build.bundle import build as build_bundle

@@ -50,7 +50,7 @@ def choice_value(consent_id, now):
 def wsgi_app(ask):
     def app(environ, start_response):
         if ask:
-            environ["consentry"].state
+            _ = environ["consentry"].state     # the per-request decision is lazy: ask for it
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
         return [b"ok"]
     return app
@@ -106,7 +106,7 @@ def wsgi_row(app, env, number, repeat, envs=None):
 
 def asgi_row(site, cookie, number, repeat):
     async def app(scope, receive, send):
-        scope["consentry"].state
+        _ = scope["consentry"].state           # the per-request decision is lazy: ask for it
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-type", b"text/html")]})
         await send({"type": "http.response.body", "body": b"ok"})

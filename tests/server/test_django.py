@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 import pytest
+from framework_checks import check_bundle, check_page
 from server_kit import APPS, child_env, choice_value
-from framework_checks import check_bundle, check_page, reissued
 
 from consentry.server import ConfigError
 
@@ -21,7 +21,6 @@ def client(bundle_dir):
     from django.test import Client
     from django.test.utils import override_settings
     from django.utils.functional import empty
-
     from django_site import settings as site_settings
     values = {k: getattr(site_settings, k) for k in dir(site_settings) if k.isupper()}
     if settings.configured:

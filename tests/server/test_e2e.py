@@ -12,8 +12,8 @@ import json
 import sys
 
 import pytest
-from server_kit import ServerProcess, child_env
 from helpers import async_js, clean_browser, js, wait_js, wait_ready
+from server_kit import ServerProcess, child_env
 from shell_common import BANNER_SHOWN
 
 SERVERS = {

@@ -2,9 +2,9 @@
 (Starlette's TestClient)."""
 
 import pytest
-from server_kit import choice_value
 from fastapi_site import create_app
 from framework_checks import check_bundle, check_page, reissued
+from server_kit import choice_value
 from starlette.testclient import TestClient
 
 from consentry.server import ConfigError

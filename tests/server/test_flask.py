@@ -1,9 +1,9 @@
 """Flask: the extension, ``consentry.consent`` and the Jinja globals (Flask's test client)."""
 
 import pytest
-from server_kit import choice_value
 from flask_site import create_app
 from framework_checks import check_bundle, check_page, reissued
+from server_kit import choice_value
 
 from consentry.server import ConfigError
 

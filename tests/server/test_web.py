@@ -15,9 +15,8 @@ from werkzeug.test import Client
 
 from consentry import server
 from consentry.server import ConfigError
-from consentry.web import ConsentryASGI, ConsentryWSGI, Site
+from consentry.web import ConsentryASGI, ConsentryWSGI, Site, geo
 from consentry.web import bundle as bundle_mod
-from consentry.web import geo
 
 HTML = "text/html; charset=utf-8"
 

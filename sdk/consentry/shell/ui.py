@@ -8,7 +8,7 @@ root on the first show, the panel each time it opens. See docs/theming.md.
 
 from browser import document, window
 
-from ..engine import i18n   # lazy (modules.LAZY): its names are looked up when used
+from ..engine import i18n  # lazy (modules.LAZY): its names are looked up when used
 
 # Focusable elements of a dialog, in DOM order; the first and last are always visible.
 FOCUSABLE = "button, input:not([disabled]), summary, a[href]"

@@ -6,7 +6,6 @@ the adapters look them up on demand and copy nothing up front.
 
 from typing import Iterable, Mapping, Optional
 
-
 _ENVIRON_KEYS: dict[str, str] = {}      # header name -> environ key, filled on first use
 
 

@@ -1,9 +1,9 @@
 """The FastAPI test site (TestClient and uvicorn --factory)."""
 
+from common import PAGE, PAGE_CONFIG, bundle_dir, csp, nonce, server_state
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
-from common import PAGE, PAGE_CONFIG, bundle_dir, csp, nonce, server_state
 from consentry.contrib.fastapi import Consent, Consentry, ConsentState
 
 

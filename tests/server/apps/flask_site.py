@@ -1,8 +1,8 @@
 """The Flask test site (test client and ``flask run``)."""
 
+from common import PAGE_CONFIG, bundle_dir, csp, nonce, server_state
 from flask import Flask, g, render_template_string
 
-from common import PAGE_CONFIG, bundle_dir, csp, nonce, server_state
 from consentry.contrib.flask import Consentry
 
 TEMPLATE = """<!doctype html>

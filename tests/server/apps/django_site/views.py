@@ -1,9 +1,8 @@
 """Views of the Django test site, and a stand-in for django-csp: ``request.csp_nonce``."""
 
+from common import PAGE_CONFIG, csp, nonce, server_state
 from django.http import JsonResponse
 from django.shortcuts import render
-
-from common import PAGE_CONFIG, csp, nonce, server_state
 
 
 class NonceMiddleware:
