@@ -24,7 +24,10 @@ def client(bundle_dir):
     from django_site import settings as site_settings
     values = {k: getattr(site_settings, k) for k in dir(site_settings) if k.isupper()}
     if settings.configured:
-        with override_settings(**values):
+        # override_settings installs INSTALLED_APPS before it swaps the other settings in, and our
+        # app builds the Site (from CONSENTRY) when it is installed: CONSENTRY goes in first
+        apps = values.pop("INSTALLED_APPS")
+        with override_settings(**values), override_settings(INSTALLED_APPS=apps):
             yield Client()
         return
     settings.configure(**values)

@@ -13,6 +13,7 @@ import datetime
 import ipaddress
 
 from consentry.engine import config as engine_config
+from consentry.engine import schema
 from consentry.engine.util import only_chars
 
 from . import trackers
@@ -265,7 +266,8 @@ def undeclared(states: dict, raw_config: dict, config: dict) -> list[dict]:
     by_id = {c.get("id"): c for c in categories if isinstance(c, dict)}
     placed = {}
     for name, row in sorted(rows.items()):
-        if len(name) > 200 or not only_chars(name, engine_config.COOKIE_NAME_CHARS):
+        # what the configuration's schema allows a cookie name to be
+        if len(name) > schema.COOKIES["nameMax"] or not only_chars(name, schema.TOKEN_CHARS):
             continue   # the configuration cannot name it; listed as such below
         target = suggest_category(config, row, name in unconsented)
         cat = by_id.get(target)
