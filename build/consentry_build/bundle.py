@@ -59,7 +59,8 @@ def _css():
 def _module_table(ordered, translator, production):
     parts = []
     for mod in ordered:
-        source = modlib.without_docstrings(mod.source)
+        source = modlib.without_docstrings(
+            modlib.without_build_only(mod.name, mod.source))
         js = minify.strip_positions(
             translator.translate(source, mod.filename, mod.name, mod.is_package))
         if production:
@@ -152,6 +153,7 @@ def assemble_sdk(config, css, test_hooks=False, production=True):
     mods = modlib.discover()
     modlib.check_imports(mods)
     modlib.check_lazy(mods)
+    modlib.check_build_only(mods)
     order = modlib.ordered(mods)
     translator = Translator()
     if production:

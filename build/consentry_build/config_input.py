@@ -33,13 +33,16 @@ def available_languages():
 
 def builtin_raw(languages=None):
     """The built-in configuration with the built-in texts of ``languages`` only (codes, or
-    "all"; None: the languages of default-config.json, so the default build embeds what it
-    always did). Raises BuildError for a language without built-in texts."""
+    "all"; None: the languages of default-config.json's ``translations``, so the default build
+    embeds what it always did): the translations, and the per-field texts of the built-in
+    cookies and services (``{lang: text}``), which default-config.json holds in every
+    language. Raises BuildError for a language without built-in texts."""
     raw = _read_json(default_config_path(), "built-in configuration")
-    if languages is None:
-        return raw
     available = available_languages()
-    codes = available if languages == "all" else list(languages)
+    if languages is None:
+        codes = list(raw["translations"])
+    else:
+        codes = available if languages == "all" else list(languages)
     unknown = [c for c in codes if c not in available]
     if unknown:
         raise BuildError(f"no built-in texts for {', '.join(unknown)}; available: "
@@ -51,8 +54,36 @@ def builtin_raw(languages=None):
         else:
             texts[code] = _read_json(os.path.join(_packs_dir(), code + ".json"),
                                      "language pack")
+    for field in per_field_texts(engine_config.ROOT, raw):
+        for lang in [k for k in field if k not in codes and k != "*"]:
+            del field[lang]
     raw["translations"] = texts
     return raw
+
+
+# The per-field texts of a cookie entry {name, purpose, duration}: every key but the name.
+COOKIE_TEXTS = [k for k in engine_config.COOKIE_ENTRY_KEYS if k != "name"]
+
+
+def per_field_texts(node, value):
+    """Every per-field text ``{lang: text}`` of ``value`` (a raw configuration under the schema
+    ``node``): the schema's ``localized`` keys and a cookie entry's texts. Values the schema
+    does not describe, or of the wrong type, are skipped (the validator reports them)."""
+    t = node["type"]
+    if t == "localized":
+        if isinstance(value, dict):
+            yield value
+    elif t == "object" and isinstance(value, dict):
+        for key, sub in node["properties"].items():
+            if key in value:
+                yield from per_field_texts(sub, value[key])
+    elif t in ("categories", "services") and isinstance(value, list):
+        for item in value:
+            yield from per_field_texts(node["items"], item)
+    elif t == "cookies" and isinstance(value, list):
+        for entry in value:
+            if isinstance(entry, dict):
+                yield from (entry[k] for k in COOKIE_TEXTS if isinstance(entry.get(k), dict))
 
 
 def _read_json(path, what):

@@ -67,6 +67,46 @@ def without_docstrings(source):
     return "\n".join(lines)
 
 
+# Top-level names of bundled modules that only the build reads: engine.schema's JSON Schema
+# patterns (the rules they describe are checked in code in the browser). Cut from the bundle,
+# like docstrings, so writing them next to the rules they mirror costs visitors nothing;
+# check_build_only refuses a bundled module that would use one at run time.
+BUILD_ONLY = {"consentry.engine.schema": ("_URL_CHAR", "PATTERNS")}
+
+
+def without_build_only(name, source, build_only=BUILD_ONLY):
+    """The source of module ``name`` with its top-level assignments to BUILD_ONLY names
+    replaced by empty lines (line numbers unchanged)."""
+    names = build_only.get(name, ())
+    if not names:
+        return source
+    lines = source.split("\n")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and all(
+                isinstance(t, ast.Name) and t.id in names for t in node.targets):
+            lines[node.lineno - 1:node.end_lineno] = [""] * (node.end_lineno - node.lineno + 1)
+    return "\n".join(lines)
+
+
+def check_build_only(modules, build_only=BUILD_ONLY):
+    """Refuse a bundled module that reads a BUILD_ONLY name (it would fail in the browser),
+    and a BUILD_ONLY name that is no longer assigned (a stale entry)."""
+    names = {n for ns in build_only.values() for n in ns}
+    problems = []
+    for mod in modules.values():
+        source = without_build_only(mod.name, mod.source, build_only)
+        if mod.name in build_only and source == mod.source:
+            problems.append(f"{mod.filename}: assigns none of {', '.join(build_only[mod.name])}")
+        for node in ast.walk(ast.parse(source, filename=mod.filename)):
+            used = node.id if isinstance(node, ast.Name) else \
+                node.attr if isinstance(node, ast.Attribute) else None
+            if used in names:
+                problems.append(f"{mod.filename}:{node.lineno}: uses {used}, which only the "
+                                f"build has (modules.BUILD_ONLY)")
+    if problems:
+        raise BuildError("build-only names:\n  " + "\n  ".join(problems))
+
+
 def sdk_root():
     """The folder holding the consentry package: ``sdk/`` in a checkout (editable install),
     ``site-packages`` once installed from a wheel; a bare checkout falls back to ``sdk/``."""

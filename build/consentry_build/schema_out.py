@@ -121,8 +121,8 @@ def _text_schema(allow_empty=True):
     return out
 
 
-LANGUAGE = {"type": "string", "maxLength": 35, "pattern": "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"}
-REGION = {"type": "string", "pattern": "^([a-zA-Z]{2}(-[a-zA-Z0-9]{1,3})?|[eE][eE][aA])$"}
+LANGUAGE = {"type": "string", "maxLength": 35, "pattern": schema.PATTERNS["language"]}
+REGION = {"type": "string", "pattern": schema.PATTERNS["region"]}
 
 
 def _localized_schema():
@@ -154,8 +154,7 @@ def _js(node, path):
             values += [v.lower() for v in node["enum"] if v.lower() != v]
         return {"enum": values, "default": node["default"]}
     if t == "url":
-        pattern = "^/(?![/\\\\])" if node.get("sameOrigin") else \
-            "^([hH][tT][tT][pP][sS]?://[^/?#@\\s\\\\]|/(?![/\\\\]))"
+        pattern = schema.PATTERNS["sameOriginUrl" if node.get("sameOrigin") else "url"]
         return {"type": ["string", "null"], "default": None, "minLength": 1,
                 "maxLength": schema.MAX_STRING, "pattern": pattern}
     if t == "token":

@@ -1,8 +1,9 @@
 """Every built-in language pack (sdk/consentry/data/i18n) in the real UI, at 320 px, in both
-browsers: the banner and the panel show the pack's texts, every button label fits its button
-and the viewport, nothing in the panel scrolls sideways (the cookie table's headings wrap),
-axe-core finds 0 violations, and a screenshot per language and state goes to
-``test-artifacts/screenshots/`` for review.
+browsers: the banner and the panel show the pack's texts (and the built-in cookie's and
+service's texts in that language), every button label fits its button and the viewport,
+nothing in the panel scrolls sideways (the cookie table's headings wrap), axe-core finds 0
+violations, and a screenshot per language and state goes to ``test-artifacts/screenshots/``
+for review.
 
 The pages are served with a bundle built with ``languages="all"``; the page sets
 ``<html lang>`` from ``?lang=`` before Consentry starts, so language detection picks the pack.
@@ -20,7 +21,11 @@ from consentry_build.config_input import available_languages, builtin_raw
 from consentry_build.devserver import make_server
 
 PACKS = [c for c in available_languages() if c not in ("en", "en-GB", "fr")]
-TEXTS = builtin_raw("all")["translations"]
+BUILTIN = builtin_raw("all")
+TEXTS = BUILTIN["translations"]
+# The per-field texts of the built-in cookie and service, which the panel lists.
+COOKIE = BUILTIN["categories"][0]["cookies"][0]
+SERVICE = BUILTIN["categories"][2]["services"][0]
 
 # Every button of a part: its label is not cut (no horizontal overflow) and it lies inside the
 # viewport. Returns the labels that do not fit.
@@ -77,6 +82,8 @@ def test_language_at_320_px(browser, lang_site, axe_source, viewport, lang):  # 
     for key in ("title", "save", "alwaysOn", "legitimateInterest"):
         assert texts["panel"][key] in panel, key
     assert texts["categories"]["analytics"]["title"] in panel
+    for field in (COOKIE["purpose"], COOKIE["duration"], SERVICE["description"]):
+        assert field[lang] in panel, field["en"]
     assert browser.execute_script(OVERFLOW % PANEL) == []
     assert browser.execute_script(SIDEWAYS % PANEL) == []
     screenshot(browser, SHOTS / ("lang-%s-panel-320-%s.png" % (lang, browser.browser_name)))

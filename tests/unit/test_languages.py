@@ -1,16 +1,20 @@
-"""The built-in language packs (sdk/consentry/data/i18n/<code>.json) and the build option that
-chooses which built-in texts a bundle embeds (with the bytes saved in manifest.json)."""
+"""The built-in language packs (sdk/consentry/data/i18n/<code>.json), the per-field texts of the
+built-in cookies and services (default-config.json), and the build option that chooses which
+built-in texts a bundle embeds (with the bytes saved in manifest.json)."""
+import json
 import re
 
 import pytest
 
-from consentry.engine import config
+from consentry.engine import config, i18n
 from consentry_build import bundle
 from consentry_build.config_input import (
     available_languages,
     builtin_raw,
+    default_config_path,
     languages_report,
     load_site_config,
+    per_field_texts,
 )
 from consentry_build.errors import BuildError
 
@@ -43,6 +47,51 @@ def test_a_pack_keeps_the_placeholders_and_is_translated(lang):
         assert text.strip() == text and text != "", key
         if len(en[key]) > 20:
             assert text != en[key], ("untranslated", key)
+
+
+def _shipped_fields():
+    with open(default_config_path(), encoding="utf-8") as f:
+        return list(per_field_texts(config.ROOT, json.load(f)))
+
+
+def test_the_per_field_texts_are_found():
+    """The walk the tests below and the build's language filter rely on finds the built-in
+    cookie's purpose and duration and the example service's description."""
+    english = sorted(field["en"] for field in _shipped_fields())
+    assert english == ["6 months", "Counts visits and shows which pages are read most.",
+                       "Remembers your cookie choices."]
+
+
+def test_every_per_field_text_is_in_every_shipped_language_and_only_those():
+    for field in _shipped_fields():
+        assert sorted(field) == sorted(available_languages()), field["en"]
+
+
+@pytest.mark.parametrize("lang", PACKS)
+def test_a_per_field_text_is_translated(lang):
+    for field in _shipped_fields():
+        text = field[lang]
+        assert text.strip() == text and text != "", (lang, field["en"])
+        if len(field["en"]) > 20:
+            assert text != field["en"], ("untranslated", lang, field["en"])
+
+
+def test_the_build_keeps_the_per_field_texts_of_the_embedded_languages_only():
+    def langs(raw):
+        return [sorted(field) for field in per_field_texts(config.ROOT, raw)]
+
+    assert langs(builtin_raw()) == [["en", "en-GB", "fr"]] * 3
+    assert langs(builtin_raw(["en", "de"])) == [["de", "en"]] * 3
+    assert langs(builtin_raw("all")) == [sorted(available_languages())] * 3
+
+
+def test_a_page_in_a_pack_language_shows_the_cookie_and_service_texts_in_it():
+    cfg = load_site_config(None, ["en", "de"])["config"]
+    cookie = cfg["categories"][0]["cookies"][0]
+    service = cfg["categories"][2]["services"][0]
+    assert i18n.localize(cookie["purpose"], "de-AT", "en") == "Speichert Ihre Auswahl zu Cookies."
+    assert i18n.localize(cookie["duration"], "de", "en") == "6 Monate"
+    assert i18n.localize(service["description"], "de", "en").startswith("Zählt Besuche")
 
 
 def test_every_language_validates_without_a_warning():

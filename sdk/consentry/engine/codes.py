@@ -6,7 +6,7 @@ override never loads the validator: ``policy``, ``region`` and ``i18n`` only nee
 ``config`` re-exports every name.
 """
 
-from .util import ALNUM, DIGITS, LOWER, UPPER, only_chars
+from .util import ALNUM, LOWER, UPPER, only_chars
 
 SIGNALS = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
            "functionality_storage", "personalization_storage", "security_storage"]
@@ -46,10 +46,11 @@ def canonical_region(code):
     up = code.upper()
     if up == "EEA":
         return up
-    if len(up) >= 2 and only_chars(up[0:2], UPPER):
-        if len(up) == 2:
+    # checked before upper-casing: str.upper turns 'ß' into 'SS' and 'ı' into 'I'
+    if len(code) >= 2 and only_chars(code[0:2], LOWER + UPPER):
+        if len(code) == 2:
             return up
-        if up[2] == "-" and len(up) >= 4 and only_chars(up[3:], UPPER + DIGITS):
+        if code[2] == "-" and len(code) >= 4 and only_chars(code[3:], ALNUM):
             return up
     return None
 

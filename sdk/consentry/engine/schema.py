@@ -69,6 +69,22 @@ CATEGORY_TEXT_KEYS = ["title", "description"]
 BUTTON_KEYS = ["acceptAll", "rejectAll", "customise", "close", "save", "allowOnce",
                "alwaysAllow", "button", "title"]
 
+# The JSON Schema (ECMA-262) patterns of the strings whose syntax the engine checks in code:
+# language codes (codes.canonical_language), region codes (codes.canonical_region), links
+# (config.url_problem; "sameOrigin": paths only). Written here once for every output;
+# tests/unit/test_schema_patterns.py checks each against its checker on tricky strings.
+# Build-only (modules.BUILD_ONLY): cut from the bundle, where nothing reads them.
+# "$(?!\n)": Python's re (the jsonschema package) lets "$" match before a final newline.
+_URL_CHAR = "[^\\x00-\\x20\\x7f-\\xa0\\\\\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000" \
+    "\\ud800-\\udfff]"
+PATTERNS = {
+    "language": "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$(?!\\n)",
+    "region": "^([a-zA-Z]{2}(-[a-zA-Z0-9]{1,3})?|[eE][eE][aA])$(?!\\n)",
+    "url": "^([hH][tT][tT][pP][sS]?://(?![/?#@])" + _URL_CHAR + "|/(?!/))" + _URL_CHAR +
+           "*$(?!\\n)",
+    "sameOriginUrl": "^/(?!/)" + _URL_CHAR + "*$(?!\\n)",
+}
+
 URL = {"type": "url"}
 BOX_POSITIONS = ["bottom-left", "bottom-right", "top-left", "top-right", "center"]
 COOKIES = {"type": "cookies", "maxItems": 100, "nameMax": 200}
