@@ -61,7 +61,8 @@ def test_django_view(sqlite_url):
     from django.conf import settings
 
     if not settings.configured:
-        settings.configure(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"],
+        # TIME_ZONE: Django's default (America/Chicago) would reach $TZ, and the browsers
+        settings.configure(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"], TIME_ZONE="UTC",
                            MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
                            SECRET_KEY="test-only")
         import django

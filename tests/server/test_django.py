@@ -1,8 +1,10 @@
 """Django: the app, the middleware, ``request.consent`` and the template tags (Django's test
 client; the real server process is in test_e2e.py)."""
 
+import os
 import subprocess
 import sys
+import time
 
 import pytest
 from framework_checks import check_bundle, check_page
@@ -27,8 +29,16 @@ def client(bundle_dir):
         # override_settings installs INSTALLED_APPS before it swaps the other settings in, and our
         # app builds the Site (from CONSENTRY) when it is installed: CONSENTRY goes in first
         apps = values.pop("INSTALLED_APPS")
+        tz = os.environ.get("TZ")
         with override_settings(**values), override_settings(INSTALLED_APPS=apps):
             yield Client()
+        # Leaving the override sets $TZ to the earlier TIME_ZONE (Django's default is
+        # America/Chicago): a browser started later would inherit it and guess a US region.
+        if tz is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = tz
+        time.tzset()
         return
     settings.configure(**values)
     django.setup()
