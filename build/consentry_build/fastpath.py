@@ -420,7 +420,7 @@ def compile_engine(root=None, exports=EXPORTS):
 def link(shell, exports=EXPORTS):
     """The first stage's shell calls the engine as ``E.name(...)``; each becomes the local alias
     ``__e_name`` (which the minifier shortens; an object's properties it would keep)."""
-    used = set(re.findall(r"\bE\.(\w+)", shell))
+    used = set(re.findall(r"\bE\.(\w+)", re.sub(r"//[^\n]*", "", shell)))   # code, not comments
     unknown = sorted(used - set(exports))
     if unknown:
         raise BuildError("stage1.js calls engine functions that are not exported: " + ", ".join(unknown))

@@ -1,8 +1,8 @@
 // The first stage, dist/consentry.js: the one script a page includes (contract §1). No runtime:
-// this shell and the engine + gating compiled from Python by PScript, called here as E.name(...)
-// (fastpath.link). Synchronously, in <head>, it pushes the Consent Mode default, reads the cookie,
-// decides with the engine and starts the gate, so a returning visitor's consented tags run at
-// once. It owns the public API object, the queue and the events; the Brython SDK (stage 2,
+// this shell and the engine + gating compiled from Python by PScript, whose functions it calls
+// through `E` (linked by fastpath.link). Synchronously, in <head>, it pushes the Consent Mode
+// default, reads the cookie, decides with the engine and starts the gate, so a returning
+// visitor's consented tags run at once. It owns the public API object, the queue and the events; the Brython SDK (stage 2,
 // consentry-sdk.<hash>.js: UI, full API, validator, tabs, log) attaches to it through
 // __attach, loaded at once when this stage cannot finish alone, else when the page is idle.
 (function (window, document) {

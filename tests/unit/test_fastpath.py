@@ -196,6 +196,13 @@ def test_a_name_defined_in_two_compiled_modules_is_refused():
                                  ("b.py", "def read(x):\n    return 1\n")], exports=("read",))
 
 
+def test_link_checks_the_shell_s_calls_not_its_comments():
+    shell = "// E.anything(...) in a comment\nE.read(x); E.allowed(s, c, null);\n"
+    assert fastpath.link(shell) == "// __e_anything(...) in a comment\n__e_read(x); __e_allowed(s, c, null);\n"
+    with pytest.raises(BuildError, match="not exported: nothing"):
+        fastpath.link("E.nothing();")
+
+
 def test_pscript_is_pinned_exactly_where_it_is_installed():
     with open(os.path.join(ROOT, "pyproject.toml"), encoding="utf-8") as f:
         text = f.read()
