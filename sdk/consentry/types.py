@@ -12,21 +12,6 @@ Mode = Literal["opt-in", "opt-out"]
 RegionSource = Literal["attribute", "timezone", "default"]
 
 
-class Record(TypedDict):
-    """A valid consent record, as decoded from the cookie."""
-
-    v: int
-    id: str
-    revision: int
-    givenAt: int
-    expiresAt: int
-    method: Method
-    mode: Mode
-    gpc: bool
-    categories: dict[str, bool]
-    services: dict[str, dict[str, bool]]
-
-
 class ConsentView(TypedDict):
     """The browser's ``Consentry.getConsent()`` object: the record without ``v``."""
 
@@ -39,6 +24,13 @@ class ConsentView(TypedDict):
     gpc: bool
     categories: dict[str, bool]
     services: dict[str, dict[str, bool]]
+
+
+class Record(ConsentView):
+    """A valid consent record, as decoded from the cookie: the consent view and its schema
+    version."""
+
+    v: int
 
 
 class State(TypedDict):
