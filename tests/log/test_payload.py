@@ -76,6 +76,8 @@ def test_wrong_types_and_forged_fields_are_refused():
     assert _changed(path="/a\nb") == "bad-path"
     assert _changed(path="/" + "a" * 5000) == "bad-path"
     assert _changed(path=None) == "bad-path"
+    assert _changed(path="/a\ud800b") == "bad-path"       # a lone surrogate: not storable text
+    assert _changed(path="/caf\u00e9/\U0001f600") == "ok"  # any real character is
     forged = beacon()
     forged["ip"] = "1.2.3.4"
     assert parse_beacon(encode(forged)) == (None, "bad-fields")

@@ -5,7 +5,8 @@ from beacons import beacon, encode
 
 from consentry.log import migrations
 from consentry.log.payload import parse_beacon
-from consentry.log.store import StoreError, open_store
+from consentry.log.store import EntryRefused, StoreError, open_store
+from consentry.log.writer import Writer, store_batch
 
 DAY = 86_400_000
 
@@ -94,3 +95,24 @@ def test_an_unreachable_postgresql_is_a_store_error():
     with pytest.raises(StoreError):
         s.insert_many([entry()])
     s.close()
+
+
+def test_an_entry_the_database_refuses_fails_alone(store):
+    # Text no database stores (a lone surrogate), planted past the payload check that refuses it:
+    # the batch is stored entry by entry, so only that beacon fails and its neighbours are kept.
+    bad = dict(entry("visitor-0002"), path="/\ud800")
+    with pytest.raises(EntryRefused):
+        store.insert_many([entry("visitor-0001"), bad])
+    assert store.count() == 0                               # one transaction: all or nothing
+    outcomes = store_batch(store, [entry("visitor-0001"), bad, entry("visitor-0003")])
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], EntryRefused)
+    assert sorted(r["consent_id"] for r in store.export(0)) == ["visitor-0001", "visitor-0003"]
+    writer = Writer(store)
+    try:
+        assert writer.submit(entry("visitor-0004")).result(10) is True
+        with pytest.raises(EntryRefused):
+            writer.submit(dict(bad, consent_id="visitor-0005")).result(10)
+    finally:
+        writer.close()
+    assert store.count() == 3

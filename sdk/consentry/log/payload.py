@@ -39,9 +39,14 @@ def _no_constants(name):
 
 
 def _path_problem(path):
+    """The page path is the beacon's one free text: printable, and storable as UTF-8.
+
+    JSON can spell a lone surrogate (``"\\ud800"``) that no database can store as text; let
+    through, it would fail the whole group-committed batch and every beacon in it.
+    """
     if not isinstance(path, str) or not path.startswith("/") or len(path) > MAX_PATH:
         return "bad-path"
-    if any(ord(c) < 0x20 or ord(c) == 0x7f for c in path):
+    if any(ord(c) < 0x20 or ord(c) == 0x7f or 0xD800 <= ord(c) <= 0xDFFF for c in path):
         return "bad-path"
     return None
 

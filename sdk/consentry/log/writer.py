@@ -8,20 +8,45 @@ the rows are committed, or the exception when the transaction failed. A beacon i
 204 only after its row is durable, and 503 when it is not.
 
 When ``max_pending`` entries already wait (the database is slow or away), ``submit`` fails at
-once (``Overloaded``) instead of letting requests pile up.
+once (``Overloaded``) instead of letting requests pile up. When the database refuses one entry's
+data (``EntryRefused``), the batch is stored again entry by entry, so that entry alone fails.
 """
 
 import concurrent.futures
 import queue
 import threading
 
-from .store import StoreError
+from .store import EntryRefused, StoreError
 
 _STOP = object()
 
 
 class Overloaded(StoreError):
     """Too many beacons wait for the database already."""
+
+
+def store_batch(store, entries):
+    """Store ``entries`` in one transaction; the outcome of each: ``None`` (stored) or its error.
+
+    A batch the database refuses for one entry's data is retried entry by entry, so the other
+    beacons are still stored; an unreachable database fails the whole batch at once.
+    """
+    try:
+        store.insert_many(entries)
+        return [None] * len(entries)
+    except EntryRefused as exc:
+        if len(entries) == 1:
+            return [exc]
+    except Exception as exc:
+        return [exc if isinstance(exc, StoreError) else StoreError(repr(exc))] * len(entries)
+    outcomes = []
+    for i, entry in enumerate(entries):
+        outcome = store_batch(store, [entry])[0]
+        outcomes.append(outcome)
+        if outcome is not None and not isinstance(outcome, EntryRefused):
+            outcomes += [outcome] * (len(entries) - i - 1)   # the database is away: stop here
+            break
+    return outcomes
 
 
 class Writer:
@@ -71,14 +96,10 @@ class Writer:
             batch = self._take()
             if batch is None:
                 return
-            try:
-                self.store.insert_many([e for e, _ in batch])
-                outcome = None
-            except Exception as exc:            # every waiter learns it failed; none is dropped
-                outcome = exc if isinstance(exc, StoreError) else StoreError(repr(exc))
+            outcomes = store_batch(self.store, [e for e, _ in batch])
             with self._lock:
                 self._pending -= len(batch)
-            for _, fut in batch:
+            for (_, fut), outcome in zip(batch, outcomes):   # every waiter learns; none is dropped
                 if fut is None:
                     continue
                 if outcome is None:
@@ -134,14 +155,13 @@ class AsyncWriter:
                 del self._queue[:self.max_batch]
                 self._in_flight += len(batch)
                 try:
-                    await loop.run_in_executor(self._executor, self.store.insert_many,
-                                               [e for e, _ in batch])
-                    outcome = None
-                except Exception as exc:    # every waiter learns it failed; none is dropped
-                    outcome = exc if isinstance(exc, StoreError) else StoreError(repr(exc))
+                    outcomes = await loop.run_in_executor(self._executor, store_batch, self.store,
+                                                          [e for e, _ in batch])
+                except RuntimeError as exc:     # the executor is shut down: the app is closing
+                    outcomes = [StoreError(repr(exc))] * len(batch)
                 finally:
                     self._in_flight -= len(batch)
-                for _, fut in batch:
+                for (_, fut), outcome in zip(batch, outcomes):   # every waiter learns
                     if fut.done():          # its request gave up waiting (answered 503)
                         continue
                     if outcome is None:
