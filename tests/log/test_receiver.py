@@ -131,6 +131,30 @@ def test_postgresql_restart_answers_503_then_recovers(pg_cluster, pg_url):
         log.close()
 
 
+def test_a_database_that_hangs_gets_503_within_the_wait_limit(pg_url):
+    # Another session holds the table locked: the receiver's insert waits; the request is
+    # answered 503 once wait_timeout has passed, and the receiver stores again once it is free.
+    import time
+
+    import psycopg
+
+    log = ConsentLog(pg_url, wait_timeout=0.5)
+    srv = Served(log.asgi)
+    locker = psycopg.connect(pg_url)
+    try:
+        locker.execute("LOCK TABLE consent_log IN ACCESS EXCLUSIVE MODE")
+        t0 = time.monotonic()
+        assert srv.post(encode(beacon("visitor-while-locked")))[0] == 503
+        assert 0.5 <= time.monotonic() - t0 < 5
+        locker.rollback()
+        wait_until(lambda: srv.post(encode(beacon("visitor-after")))[0] == 204, timeout=30,
+                   what="the receiver to store again once the lock is gone")
+    finally:
+        locker.close()
+        srv.stop()
+        log.close()
+
+
 def test_wsgi_behind_wsgiref(db_url):
     import threading
     from wsgiref.simple_server import WSGIRequestHandler, make_server

@@ -25,6 +25,7 @@ import time
 import weakref
 
 from . import guard, payload
+from .deadlines import Deadlines
 from .store import StoreError, open_store
 from .writer import AsyncWriter, Writer
 
@@ -32,6 +33,11 @@ DEFAULT_PATH = "/consent-log"
 REASONS = {204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 408: "Request Timeout", 413: "Content Too Large",
            415: "Unsupported Media Type", 429: "Too Many Requests", 503: "Service Unavailable"}
+
+
+# The request headers the steps read (ASGI servers send names in lower case).
+_WANTED = {b"content-type": "content-type", b"content-length": "content-length",
+           b"origin": "origin", b"host": "host"}
 
 
 class BodyTooLarge(Exception):
@@ -76,12 +82,14 @@ class ConsentLog:
         self.writer_threads = writer_threads
         self._writer = None             # WSGI: threads, made on first use
         self._writer_lock = threading.Lock()
-        self._async_writers = weakref.WeakKeyDictionary()   # ASGI: one per event loop
+        self._per_loop = weakref.WeakKeyDictionary()   # ASGI: loop -> (its writer, its limits)
+        self._last = (None, None)                       # the last loop used and its pair
+        self._responses = {}                    # ASGI: (status, reason) -> the messages to send
 
     def close(self):
         if self._writer is not None:
             self._writer.close()
-        for w in list(self._async_writers.values()):
+        for w, _ in list(self._per_loop.values()):
             w.close()
         self.store.close()
 
@@ -92,12 +100,16 @@ class ConsentLog:
                     self._writer = Writer(self.store, threads=self.writer_threads)
         return self._writer
 
-    def async_writer(self):
+    def _for_loop(self):
+        """The running loop's group-commit writer and time limits (one of each per loop)."""
         loop = asyncio.get_running_loop()
-        w = self._async_writers.get(loop)
-        if w is None:
-            w = self._async_writers[loop] = AsyncWriter(self.store, threads=self.writer_threads)
-        return w
+        if self._last[0] is not loop:
+            pair = self._per_loop.get(loop)
+            if pair is None:
+                pair = self._per_loop[loop] = (
+                    AsyncWriter(self.store, threads=self.writer_threads), Deadlines(loop))
+            self._last = (loop, pair)
+        return self._last[1]
 
     # ---------------------------------------------------------------- the steps, shared
     def admit(self, method, path, mounted, headers, client):
@@ -142,11 +154,16 @@ class ConsentLog:
             return
         if scope["type"] != "http":
             return
-        status, reason = await self._asgi_decide(scope, receive)
-        status, headers, body = self.response(status, reason)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(k.encode(), v.encode()) for k, v in headers]})
-        await send({"type": "http.response.body", "body": body})
+        decision = await self._asgi_decide(scope, receive)
+        messages = self._responses.get(decision)
+        if messages is None:        # a handful of (status, reason) pairs: built once each
+            status, headers, body = self.response(*decision)
+            messages = self._responses[decision] = (
+                {"type": "http.response.start", "status": status,
+                 "headers": [(k.encode(), v.encode()) for k, v in headers]},
+                {"type": "http.response.body", "body": body})
+        await send(messages[0])
+        await send(messages[1])
 
     async def _lifespan(self, receive, send):
         while True:
@@ -165,26 +182,41 @@ class ConsentLog:
             path = path[len(root):]
         headers = {}
         for k, v in scope["headers"]:
-            headers[k.decode("latin-1").lower()] = v.decode("latin-1")
+            name = _WANTED.get(k) or _WANTED.get(k.lower())
+            if name is not None:
+                headers[name] = v.decode("latin-1")
         client = (scope.get("client") or ("", 0))[0]
         refused = self.admit(scope["method"], path, bool(root), headers, client)
         if refused is not None:
             return refused
+        writer, deadlines = self._for_loop()
+        task = deadlines.start(self.read_timeout)
         try:
-            async with asyncio.timeout(self.read_timeout):
-                body = await self._read_asgi(receive)
+            body = await self._read_asgi(receive)
         except BodyTooLarge:
             return 413, "too-large"
-        except asyncio.TimeoutError:
+        except asyncio.TimeoutError:        # the client went away before the end of its body
             return 408, "too-slow"
+        except asyncio.CancelledError:
+            if deadlines.expired(task):
+                return 408, "too-slow"
+            raise
+        finally:
+            deadlines.stop(task)
         entry = self.entry(body, client)
         if isinstance(entry, tuple):
             return entry
+        deadlines.start(self.wait_timeout)
         try:
-            async with asyncio.timeout(self.wait_timeout):
-                await self.async_writer().write(entry)
-        except (StoreError, asyncio.TimeoutError):
+            await writer.write(entry)
+        except StoreError:
             return 503, "not-stored"
+        except asyncio.CancelledError:
+            if deadlines.expired(task):
+                return 503, "not-stored"
+            raise
+        finally:
+            deadlines.stop(task)
         return 204, "stored"
 
     async def _read_asgi(self, receive):

@@ -38,6 +38,10 @@ def _no_constants(name):
     raise _Refused("bad-json")
 
 
+# One decoder for every beacon (``json.loads`` with hooks builds a new one per call).
+_decode = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constants).decode
+
+
 def _path_problem(path):
     """The page path is the beacon's one free text: printable, and storable as UTF-8.
 
@@ -65,7 +69,7 @@ def parse_beacon(body):
     except (UnicodeDecodeError, AttributeError):
         return None, "bad-encoding"
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        data = _decode(text)
     except _Refused as exc:
         return None, str(exc)
     except (ValueError, RecursionError):
