@@ -12,10 +12,21 @@ ENV = "CONSENTRY_LOG_SERVE"
 
 
 def app_from_env():
-    """The ASGI application of one worker process."""
+    """The ASGI application of one worker process.
+
+    The process is ours alone, so what it has loaded by now (uvicorn, the driver, the receiver:
+    about 40,000 objects) is moved out of the garbage collector's sight (``gc.freeze``): a full
+    collection then walks only what requests allocate, instead of pausing every request for
+    ~10 ms a few times a second under load, which set the p99 latency.
+    """
+    import gc
+
     from .app import ConsentLog
 
-    return ConsentLog(**json.loads(os.environ[ENV])).asgi
+    app = ConsentLog(**json.loads(os.environ[ENV])).asgi
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def run(settings, host, port, workers=1, forwarded_allow_ips=None):
