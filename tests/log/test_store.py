@@ -116,3 +116,40 @@ def test_an_entry_the_database_refuses_fails_alone(store):
     finally:
         writer.close()
     assert store.count() == 3
+
+
+def _documented_partitioning_sql():
+    import pathlib
+    import re
+
+    doc = (pathlib.Path(__file__).parents[2] / "docs" / "consent-log.md").read_text()
+    section = doc.split("### Partitioning by month", 1)[1]
+    return re.search(r"```sql\n(.*?)```", section, re.S).group(1)
+
+
+def test_the_documented_monthly_partitioning_keeps_the_receiver_working(pg_url):
+    import psycopg
+
+    old = open_store(pg_url)
+    old.migrate()
+    old.insert_many([entry("visitor-before", given_at=1_796_083_200_000 + DAY)])
+    old.close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(_documented_partitioning_sql())
+    store = open_store(pg_url)
+    try:
+        assert store.migrate() == migrations.LATEST
+        batch = [entry("visitor-0001", given_at=1_796_083_200_000 + 2 * DAY),
+                 entry("visitor-0002", given_at=1_796_083_200_000 + 3 * DAY),
+                 entry("visitor-early", given_at=1_700_000_000_000)]     # no partition: default
+        assert store.insert_many(batch + batch[:1]) == 3                # idempotent across them
+        assert store.insert_many(batch) == 0
+        with psycopg.connect(pg_url) as conn:
+            counts = dict(conn.execute("SELECT tableoid::regclass::text, count(*) FROM consent_log "
+                                       "GROUP BY 1").fetchall())
+        assert counts == {"consent_log_2026_12": 3, "consent_log_default": 1}
+        assert [r["consent_id"] for r in store.history("visitor-0001")] == ["visitor-0001"]
+        assert store.purge(1_796_083_200_000) == 1                      # retention still works
+        assert store.count() == 3
+    finally:
+        store.close()
