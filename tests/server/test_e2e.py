@@ -4,8 +4,10 @@ The page carries the server's decision (``#server-state``); the SDK computes its
 same cookie. Before a choice both say "no choice, banner"; after a choice made in the page, the
 next page view's server state equals ``Consentry.getConsent()`` and ``Consentry.allowed`` for
 every category and service, the server re-issues the cookie (same value, expiry not extended),
-and an API call from the page gets the same answer. The script tag is loaded under a
-nonce-only CSP with SRI, so a wrong nonce or integrity value fails the test.
+and an API call from the page gets the same answer; on a page whose own configuration is a
+revision ahead, the server's ``for_page`` decision and the page agree that the choice is asked
+again. The script tag is loaded under a nonce-only CSP with SRI, so a wrong nonce or integrity
+value fails the test.
 """
 
 import json
@@ -92,3 +94,12 @@ def test_server_and_page_agree_on_the_cookie(browser, server):
 
     api = async_js(browser, "fetch('/api').then(function (r) { return r.json(); }).then(done);")
     assert api["analytics"] is True
+
+    # A page whose own configuration is a revision ahead: the page asks again, and the
+    # server's decision for that page (consent.for_page) says the same, category by category.
+    revised = _open(browser, server.url + "/revised")
+    assert revised["reason"] == "revision" and revised["showBanner"] is True
+    assert revised["categories"]["analytics"] is False
+    page = _page_view(browser, revised)
+    assert page == {"view": None, "categories": revised["categories"], "services": revised["services"]}
+    wait_js(browser, BANNER_SHOWN, message="the server said the revised page shows the banner")

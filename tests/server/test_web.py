@@ -340,3 +340,31 @@ def test_site_with_its_own_categories(bundle_dir, caplog):
     assert state["categories"] == {"necessary": True, "stats": True}   # opt-out in the US
     assert "consentry-config" in site.script(page_config={"ui": {"position": "top"}})
     assert "left out" not in caplog.text
+
+
+def test_for_page_decides_as_the_page_with_its_configuration(site, caplog):
+    """A page whose script tag carries its own configuration decides on the site's with the
+    page's merged over it; ``for_page`` is that decision, on the same request."""
+    headers = {"cookie": "consentry=" + choice_value(), "cf-ipcountry": "FR"}
+    consent = site.consent(headers, https=False)
+    assert consent.state["reason"] == "choice" and consent.allowed("analytics") is True
+
+    revised = consent.for_page({"revision": 2})              # the page asks again
+    assert revised is not consent
+    assert revised.state["reason"] == "revision" and revised.show_banner is True
+    assert revised.allowed("analytics") is False and revised.view is None
+    assert revised.region == "FR"
+    assert consent.state["reason"] == "choice"               # the site's decision is unchanged
+    assert consent.for_page({"revision": 2}).decider is revised.decider   # made once
+
+    own = consent.for_page({"categories": [{"id": "necessary", "basis": "necessary"},
+                                           {"id": "stats", "basis": "consent"}]})
+    assert own.state["categories"] == {"necessary": True, "stats": False}   # opt-in in FR
+    assert own.allowed("analytics") is False
+
+    presentation = consent.for_page({"ui": {"position": "top"}})
+    assert presentation.state["reason"] == "choice" and presentation.allowed("analytics") is True
+
+    assert consent.for_page(None) is consent
+    assert consent.for_page({"revision": -1}) is consent     # left out of the page: the site's
+    assert "per-page configuration left out" in caplog.text

@@ -17,6 +17,7 @@ from consentry.web import geo
 from consentry.web.reissue import Cookie, cookie
 
 if TYPE_CHECKING:
+    from consentry.web.decision import Decider
     from consentry.web.site import Site
 
 log = logging.getLogger("consentry")
@@ -25,12 +26,14 @@ log = logging.getLogger("consentry")
 class RequestConsent:
     """The visitor's consent as this request shows it (the same state the page computes)."""
 
-    __slots__ = ("site", "headers", "https", "_state", "_value", "_now", "_region")
+    __slots__ = ("site", "headers", "https", "decider", "_state", "_value", "_now", "_region")
 
-    def __init__(self, site: "Site", headers: geo.Headers, https: bool) -> None:
+    def __init__(self, site: "Site", headers: geo.Headers, https: bool,
+                 decider: Optional["Decider"] = None) -> None:
         self.site = site
         self.headers = headers
         self.https = https
+        self.decider = site.decider if decider is None else decider
         self._state: Optional[State] = None
         self._value: Optional[str] = None
         self._now = 0
@@ -63,8 +66,31 @@ class RequestConsent:
             self._state = self._decide()
         return self._state
 
+    def for_page(self, page_config: Any) -> "RequestConsent":
+        """The decision of a page that carries this per-page configuration.
+
+        ``page_config`` is what the page's script tag carries (``consentry_script(config=...)``):
+        the browser merges it over the site configuration, so a page that changes a decision
+        (a ``revision``, its own ``categories``, the ``mode`` rules, the ``cookie``) decides
+        differently from the site. This is that decision, on the same request. An invalid
+        configuration is left out of the page (and logged), so the site's decision stands:
+        ``self`` is returned, as it is for ``None``.
+        """
+        if page_config is None:
+            return self
+        try:
+            decider = self.site.page_decider(page_config)
+        except Exception:
+            log.exception("consentry: per-page decision failed; the site's decision applies")
+            return self
+        if decider is None:
+            return self
+        page = RequestConsent(self.site, self.headers, self.https, decider)
+        page._region = self._region
+        return page
+
     def _decide(self) -> State:
-        decider = self.site.decider
+        decider = self.decider
         now = int(time.time() * 1000)
         self._now = now
         try:
@@ -106,5 +132,5 @@ class RequestConsent:
         rec = st["record"]
         if rec is None or self._value is None:
             return None
-        return cookie(self.site.decider.config["cookie"], self._value, rec["expiresAt"],
+        return cookie(self.decider.config["cookie"], self._value, rec["expiresAt"],
                       self._now, self.https)

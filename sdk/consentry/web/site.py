@@ -84,6 +84,7 @@ class Site:
         self.bundle = Bundle(bundle_dir)
         self.script_url = script_url or "%s%s/consentry.js" % (static_path, self.bundle.fingerprint)
         self._page_configs: dict[str, Optional[Any]] = {}
+        self._page_deciders: dict[str, Decider] = {}
 
     # -- per request ------------------------------------------------------------------------
 
@@ -125,6 +126,21 @@ class Site:
         if len(self._page_configs) < PAGE_CONFIGS:
             self._page_configs[key] = ok
         return ok
+
+    def page_decider(self, page_config: Any) -> Optional[Decider]:
+        """The decider of the configuration a page with ``page_config`` runs on (the site's
+        with the page's merged over it, as the browser merges them), or None when the page
+        configuration is left out (invalid). Made once per distinct configuration."""
+        ok = self.page_config(page_config)
+        if ok is None:
+            return None
+        key = safe_json(ok)
+        decider = self._page_deciders.get(key)
+        if decider is None:
+            decider = Decider(cast(Config, engine_config.load(self.config_raw(), ok)["config"]))
+            if len(self._page_deciders) < PAGE_CONFIGS:
+                self._page_deciders[key] = decider
+        return decider
 
     def config_raw(self) -> dict[str, Any]:
         """The raw configuration the bundle embeds (the site's over the built-in one, the

@@ -14,6 +14,9 @@ from consentry.web.tags import safe_json
 # A per-page override the page must accept. The page decides the region from the attribute
 # only, as the server does (a server cannot see the browser's time zone; docs/server.md).
 PAGE_CONFIG = {"ui": {"position": "top"}, "mode": {"detect": ["attribute"]}}
+# A page whose own configuration changes a decision: its revision is ahead of the site's, so a
+# choice made on the site's pages is asked again there (the server's ``consent.for_page``).
+REVISED_CONFIG = dict(PAGE_CONFIG, revision=2)
 
 
 def bundle_dir():

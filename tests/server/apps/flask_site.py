@@ -1,6 +1,6 @@
 """The Flask test site (test client and ``flask run``)."""
 
-from common import PAGE_CONFIG, bundle_dir, csp, nonce, server_state
+from common import PAGE_CONFIG, REVISED_CONFIG, bundle_dir, csp, nonce, server_state
 from flask import Flask, g, render_template_string
 
 from consentry.contrib.flask import Consentry
@@ -35,6 +35,11 @@ def create_app(**settings):
     def home():
         return render_template_string(TEMPLATE, state=server_state(consentry.consent),
                                       page_config=PAGE_CONFIG)
+
+    @app.get("/revised")
+    def revised():
+        return render_template_string(TEMPLATE, state=server_state(consentry.consent.for_page(REVISED_CONFIG)),
+                                      page_config=REVISED_CONFIG)
 
     @app.get("/api")
     def api():

@@ -1,6 +1,6 @@
 """Views of the Django test site, and a stand-in for django-csp: ``request.csp_nonce``."""
 
-from common import PAGE_CONFIG, csp, nonce, server_state
+from common import PAGE_CONFIG, REVISED_CONFIG, csp, nonce, server_state
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -21,6 +21,11 @@ class NonceMiddleware:
 def home(request):
     return render(request, "page.html", {"state": server_state(request.consent),
                                          "page_config": PAGE_CONFIG})
+
+
+def revised(request):
+    return render(request, "page.html", {"state": server_state(request.consent.for_page(REVISED_CONFIG)),
+                                         "page_config": REVISED_CONFIG})
 
 
 def api(request):
