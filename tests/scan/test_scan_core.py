@@ -66,7 +66,10 @@ def raw_state(name, cookies=(), requests=(), pages=None):
 
 def run(states, fail_on="high"):
     raw = {"url": "https://shop.test/", "siteHost": "shop.test", "startedAt": "t", "seconds": 1, "browser": "b",
-           "options": {}, "configSource": "built-in", "skipped": [], "states": states}
+           "options": {}, "configSource": "built-in", "skipped": [], "states": states,
+           "robots": {"url": "https://shop.test/robots.txt", "status": 404, "error": None, "truncated": False,
+                      "outcome": "unavailable", "group": None, "rules": 0, "ignored": False, "rulesApplied": False,
+                      "startDisallowedBy": None, "crawlDelay": None, "delayUsed": 1.0}}
     return analyze.analyze(raw, RAW, CONFIG, fail_on)
 
 

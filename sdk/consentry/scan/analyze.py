@@ -334,6 +334,7 @@ def analyze(raw: dict, raw_config: dict, config: dict, fail_on: str) -> dict:
         "findings": findings,
         "states": states,
         "skipped": raw["skipped"],
+        "robots": raw["robots"],
     }
 
 

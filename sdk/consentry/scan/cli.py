@@ -23,7 +23,8 @@ def register(sub):
                        description="Visit URL and up to N same-origin pages in three fresh headless Chromium "
                                    "profiles (no choice, after Reject all, after Accept all) and report "
                                    "cookies, storage, other-site requests and findings. Exit status: 0 clean, "
-                                   "1 findings at or above --fail-on, 2 usage or network error.")
+                                   "1 findings at or above --fail-on, 2 usage or network error, or robots.txt "
+                                   "disallows the start page.")
     p.add_argument("url", help="the page to start from (http or https)")
     p.add_argument("--pages", type=_positive(int), default=5, help="same-origin pages to follow besides URL (default 5)")
     p.add_argument("--config", help="the site's Consentry configuration (JSON), merged over the built-in one")
@@ -40,5 +41,7 @@ def register(sub):
                    help="let requests to other sites through (default: they are held in the browser and only reported)")
     p.add_argument("--reject-selector", help="CSS selector of another consent manager's Reject all button")
     p.add_argument("--accept-selector", help="CSS selector of another consent manager's Accept all button")
+    p.add_argument("--ignore-robots", action="store_true",
+                   help="scan even what the site's robots.txt disallows (only on a site you may scan; the report says so)")
     p.add_argument("--quiet", action="store_true", help="print only the summary")
     p.set_defaults(func=_run)

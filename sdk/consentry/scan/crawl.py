@@ -5,13 +5,16 @@ breadth first, in document order) and the two choice visits replay exactly that 
 three tables compare like with like; a choice visit records the start page right after the click,
 then loads it again (the first page view that starts with the choice) before the other pages. Politeness and bounds: one page at a time, ``delay``
 seconds between page loads, a per-page load limit, a time budget for the whole scan, caps on
-every list; whatever a limit cut off is listed in ``skipped``.
+every list; whatever a limit cut off is listed in ``skipped``. A link robots.txt disallows (the
+``disallowed`` test :mod:`consentry.scan.run` hands in) is never added to the list, so no state
+visits it; it is listed in ``skipped`` once, for all states.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import urldefrag, urlsplit
 
 from .browser import Browser
@@ -59,16 +62,19 @@ def same_origin_links(links: list[str], origin: str) -> list[str]:
 class StateRun:
     """One state's visit in one fresh profile; :meth:`run` returns its raw observations."""
 
-    def __init__(self, name: str, urls: list[str], origin: str, limits: Limits, clock: Clock, shots: dict):
+    def __init__(self, name: str, urls: list[str], origin: str, limits: Limits, clock: Clock, shots: dict,
+                 disallowed: Callable[[str], str | None] | None = None):
         self.name, self.urls, self.origin, self.limits, self.clock = name, urls, origin, limits, clock
         self.shots = shots          # name -> png bytes, filled by the no-choice state
+        self.disallowed = disallowed   # url -> the robots.txt rule forbidding it, or None
+        self.refused: set[str] = set()  # links robots.txt keeps the scan from
         self.skipped: list[dict] = []
         self.raw = {"name": name, "status": "done", "reason": None, "pages": [], "requests": [],
                     "setCookies": [], "cookies": [], "storage": []}
         self.origins = [origin]
 
-    def skip(self, what: str, why: str) -> None:
-        self.skipped.append({"state": self.name, "what": what, "why": why})
+    def skip(self, what: str, why: str, state: str | None = None) -> None:
+        self.skipped.append({"state": state or self.name, "what": what, "why": why})
 
     # ------------------------------------------------------------------ one page
     def visit(self, browser: Browser, url: str, record_requests: bool = True) -> dict:
@@ -159,17 +165,19 @@ class StateRun:
             self._storage_and_cookies(browser)
         finally:
             browser.close()
+        if len(self.refused) > self.limits.cap:
+            self.skip("%d more links" % (len(self.refused) - self.limits.cap), "robots.txt (not listed one by one)", "all")
         return self.raw
 
     def _run(self, browser: Browser, discover: bool) -> None:
         i = 0
         while i < len(self.urls):
             url = self.urls[i]
+            if i > 0:
+                time.sleep(min(self.limits.delay, max(0.0, self.clock.left())))
             if self.clock.left() <= 0:
                 self.skip(", ".join(self.urls[i:]), "the scan's time budget of %gs was used up" % self.limits.budget)
                 return
-            if i > 0:
-                time.sleep(self.limits.delay)
             if i == 0 and self.name != "no-choice":
                 nav = browser.load(url)
                 browser.settle(self.limits.settle, self.limits.settle_limit)
@@ -191,10 +199,17 @@ class StateRun:
                 self.screenshots(browser)
             if discover and page["facts"] and page["finalUrl"] and page["finalUrl"].startswith(self.origin):
                 for link in same_origin_links(page["facts"]["links"], self.origin):
-                    if link not in self.urls:
-                        if len(self.urls) >= self.limits.pages + 1:
-                            break
-                        self.urls.append(link)
+                    if link in self.urls or link in self.refused:
+                        continue
+                    rule = self.disallowed(link) if self.disallowed else None
+                    if rule:
+                        self.refused.add(link)
+                        if len(self.refused) <= self.limits.cap:
+                            self.skip(link, "robots.txt (%s)" % rule, "all")
+                        continue
+                    if len(self.urls) >= self.limits.pages + 1:
+                        break
+                    self.urls.append(link)
             i += 1
 
     def _storage_and_cookies(self, browser: Browser) -> None:
@@ -215,8 +230,9 @@ class StateRun:
             self.skip("cookies and storage", "could not read them: " + str(exc).strip().splitlines()[0][:200])
 
 
-def scan(url: str, limits: Limits, log=print) -> dict:
-    """Visit ``url`` in the three states; returns the raw observations for :func:`analyze.analyze`."""
+def scan(url: str, limits: Limits, log=print, disallowed: Callable[[str], str | None] | None = None) -> dict:
+    """Visit ``url`` in the three states; returns the raw observations for :func:`analyze.analyze`.
+    ``disallowed(link)`` names the robots.txt rule that keeps a discovered link out, or None."""
     parts = urlsplit(url)
     origin = "%s://%s" % (parts.scheme, parts.netloc)
     clock = Clock(limits.budget)
@@ -225,7 +241,7 @@ def scan(url: str, limits: Limits, log=print) -> dict:
     urls = [url]
     states, skipped, browser = [], [], None
     for name in ("no-choice", "reject-all", "accept-all"):
-        run = StateRun(name, urls if name == "no-choice" else list(urls), origin, limits, clock, shots)
+        run = StateRun(name, urls if name == "no-choice" else list(urls), origin, limits, clock, shots, disallowed)
         if name != "no-choice" and not (states[0]["pages"][0].get("facts") or {}).get("consentry") \
                 and not (limits.accept_selector and limits.reject_selector):
             run.raw["status"] = "not-run"
@@ -243,6 +259,6 @@ def scan(url: str, limits: Limits, log=print) -> dict:
         browser = run.raw.pop("browser", browser)
         skipped += run.skipped
     return {"url": url, "siteHost": parts.hostname or "", "origin": origin, "states": states,
-            "skipped": skipped, "screenshots": shots, "browser": browser,
+            "skipped": skipped, "screenshots": shots, "browser": browser, "delay": limits.delay,
             "startedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
             "seconds": round(time.time() - started, 1)}

@@ -64,11 +64,32 @@ def console_summary(report: dict, out_dir: Path | None = None) -> str:
         first = f["items"][0] if f["items"] else ""
         more = " (+%d more)" % (len(f["items"]) - 1) if len(f["items"]) > 1 else ""
         lines.append("  [%s] %s: %s%s" % (f["severity"].upper(), f["title"], first[:90], more))
+    lines.append("  robots.txt %s" % robots_summary(report["robots"]))
     if report["skipped"]:
-        lines.append("  skipped: %d item(s) (limits; see the report)" % len(report["skipped"]))
+        lines.append("  skipped: %d item(s) (limits, robots.txt; see the report)" % len(report["skipped"]))
     if out_dir is not None:
         lines.append("  report: %s" % (out_dir / "report.html"))
     return "\n".join(lines)
+
+
+def robots_summary(robots: dict) -> str:
+    """One sentence: what the site's robots.txt said and what the scan did with it."""
+    answer = "HTTP %d" % robots["status"] if robots["status"] else "no answer"
+    if robots["error"]:
+        answer += " (%s)" % robots["error"]
+    said = {"rules": "%d rule(s) for %s" % (robots["rules"], robots["group"]) if robots["group"] else "no group for the scanner",
+            "unavailable": "unavailable, so everything is allowed (RFC 9309)",
+            "unreachable": "unreachable, so everything is disallowed (RFC 9309)"}[robots["outcome"]]
+    if robots["truncated"]:
+        said += ", read up to the size limit"
+    if robots["ignored"]:
+        done = "ignored (--ignore-robots)" + (
+            "; the start page is disallowed by %s" % robots["startDisallowedBy"] if robots["startDisallowedBy"] else "")
+    else:
+        done = "rules applied" if robots["rulesApplied"] else "nothing restricted"
+    delay = "crawl delay %gs (the file asks %s)" % (
+        robots["delayUsed"], "%gs" % robots["crawlDelay"] if robots["crawlDelay"] is not None else "none")
+    return "%s: %s, %s; %s; %s" % (robots["url"], answer, said, done, delay)
 
 
 # ---------------------------------------------------------------------------- HTML
@@ -133,6 +154,21 @@ def _finding_html(f: dict) -> str:
     return out + "</div>"
 
 
+def _robots_html(robots: dict) -> str:
+    rows = [["URL", robots["url"]],
+            ["HTTP status", robots["status"] if robots["status"] else "no answer"],
+            ["error", robots["error"] or ""],
+            ["outcome", robots["outcome"] + (" (read up to the size limit)" if robots["truncated"] else "")],
+            ["group used", robots["group"] or "none"],
+            ["rules in that group", robots["rules"]],
+            ["rules applied", "yes" if robots["rulesApplied"] else "no"],
+            ["--ignore-robots", "yes" if robots["ignored"] else "no"],
+            ["start page disallowed by", robots["startDisallowedBy"] or "nothing"],
+            ["Crawl-delay in the file", "none" if robots["crawlDelay"] is None else "%gs" % robots["crawlDelay"]],
+            ["delay between page loads used", "%gs" % robots["delayUsed"]]]
+    return "<p>%s</p>%s" % (_e(robots_summary(robots)), _table(["", ""], rows, ""))
+
+
 def render_html(report: dict, shots: dict) -> str:
     s = report["summary"]
     verdict = ("<div class=\"verdict pass\">Pass: no finding at or above &ldquo;%s&rdquo;</div>" % _e(s["failOn"])
@@ -159,7 +195,8 @@ def render_html(report: dict, shots: dict) -> str:
 <h2>Findings</h2>%(findings)s
 <h2>Screenshots</h2>%(figures)s
 %(tables)s
-<h2>Skipped by the scan's limits</h2>%(skipped)s
+<h2>robots.txt</h2>%(robots)s
+<h2>Skipped by the scan's limits and robots.txt</h2>%(skipped)s
 </main></body></html>
 """ % {
         "site": _e(report["site"]), "css": CSS, "url": _e(report["url"]), "when": _e(report["startedAt"]),
@@ -170,4 +207,5 @@ def render_html(report: dict, shots: dict) -> str:
         "figures": figures or "<p class=muted>No screenshots.</p>",
         "tables": "\n".join(_state_html(n, st) for n, st in report["states"].items()),
         "skipped": skipped,
+        "robots": _robots_html(report["robots"]),
     }

@@ -1,4 +1,5 @@
-"""The ``consentry scan`` command: check the arguments, crawl, analyze, write, pick the exit status."""
+"""The ``consentry scan`` command: check the arguments, read robots.txt, crawl, analyze, write, pick
+the exit status."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from urllib.parse import urlsplit
 
 from consentry.engine import config as engine_config
 
-from . import analyze, report
-from .browser import BrowserError
+from . import analyze, report, robots, robots_fetch
+from .browser import USER_AGENT_TAG, BrowserError
 from .crawl import Limits, ScanError, scan
 
 BUILTIN = Path(__file__).resolve().parents[1] / "data" / "default-config.json"
@@ -65,6 +66,29 @@ def check_url(url: str) -> str:
     return url if parts.path else url + "/"
 
 
+def robots_policy(url: str, ignore: bool) -> tuple[robots.Policy, dict]:
+    """Fetch and read the site's robots.txt once; refuse a start page it disallows (ScanError, exit
+    status 2) unless ``ignore`` (``--ignore-robots``). Returns the policy and the report's section."""
+    parts = urlsplit(url)
+    fetched = robots_fetch.fetch("%s://%s" % (parts.scheme, parts.netloc), USER_AGENT_TAG)
+    policy = robots.from_fetch(fetched["status"], fetched["body"], robots.product_token(USER_AGENT_TAG))
+    start = robots.verdict(policy, url)
+    section = {"url": fetched["url"], "status": fetched["status"], "error": fetched["error"],
+               "truncated": fetched["truncated"], "outcome": policy.source, "group": policy.group,
+               "rules": len(policy.rules), "ignored": ignore,
+               "rulesApplied": not ignore and (policy.disallow_all or bool(policy.rules)),
+               "startDisallowedBy": start.line() if start else None, "crawlDelay": policy.crawl_delay}
+    if start and not ignore:
+        if policy.source == "unreachable":
+            why = "could not be fetched (%s), and RFC 9309 says an unreachable robots.txt disallows everything" % (
+                "HTTP %d" % fetched["status"] if fetched["status"] else fetched["error"])
+        else:
+            why = "disallows %s for %s (%s)" % (url, robots.product_token(USER_AGENT_TAG), start.line())
+        raise ScanError("%s %s; nothing was scanned. Pass --ignore-robots only if you may scan this site anyway "
+                        "(it is yours, or its owner agreed)." % (fetched["url"], why))
+    return policy, section
+
+
 def run_scan(args) -> int:
     log = (lambda *a: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     try:
@@ -72,10 +96,18 @@ def run_scan(args) -> int:
         raw_config, source = site_config(args.config)
         if bool(args.reject_selector) != bool(args.accept_selector):
             raise UsageError("--reject-selector and --accept-selector go together")
-        limits = Limits(pages=args.pages, delay=args.delay, page_timeout=args.page_timeout, budget=args.budget,
+        policy, robots_section = robots_policy(url, args.ignore_robots)
+        limits = Limits(pages=args.pages, delay=robots.delay_to_use(args.delay, policy.crawl_delay),
+                        page_timeout=args.page_timeout, budget=args.budget,
                         cap=args.max_items, allow_third_party=args.allow_third_party,
                         accept_selector=args.accept_selector, reject_selector=args.reject_selector)
-        raw = scan(url, limits, log=log)
+        if args.ignore_robots:
+            disallowed = None
+        else:
+            def disallowed(link):
+                rule = robots.verdict(policy, link)
+                return rule.line() if rule else None
+        raw = scan(url, limits, log=log, disallowed=disallowed)
     except UsageError as exc:
         print("consentry scan: %s" % exc, file=sys.stderr)
         return 2
@@ -85,9 +117,11 @@ def run_scan(args) -> int:
     first = raw["states"][0]["pages"][0].get("facts") or {}
     raw_config, config, source = with_page_override(raw_config, source, first.get("pageConfig"), raw["skipped"])
     raw["configSource"] = source
+    raw["robots"] = dict(robots_section, delayUsed=raw["delay"])
     raw["options"] = {"pages": args.pages, "delay": args.delay, "pageTimeout": args.page_timeout,
                       "budget": args.budget, "maxItems": args.max_items, "allowThirdParty": args.allow_third_party,
-                      "rejectSelector": args.reject_selector, "acceptSelector": args.accept_selector}
+                      "rejectSelector": args.reject_selector, "acceptSelector": args.accept_selector,
+                      "ignoreRobots": args.ignore_robots}
     result = analyze.analyze(raw, raw_config, config, args.fail_on)
     out = Path(args.out)
     report.write(result, raw["screenshots"], out)
