@@ -130,6 +130,21 @@ def hostile_site(tracker):
     srv.shutdown()
 
 
+@pytest.fixture(scope="session")
+def robots_site(bundle, tracker):
+    """Pages under a robots.txt the test sets: ``robots_site.robots = (status, text)``."""
+    srv = None
+
+    def robots_txt(req):
+        status, text = srv.robots
+        return status, {"Content-Type": "text/plain; charset=utf-8"}, text.encode()
+
+    srv = _serve(SITES / "robots", tracker, {"/robots.txt": robots_txt})
+    srv.robots = (404, "not found\n")
+    yield srv
+    srv.shutdown()
+
+
 @pytest.fixture
 def scan(chromium, tmp_path):
     """``scan(url, *args) -> (exit status, report dict or None)``: the real command, in-process."""

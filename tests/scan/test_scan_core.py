@@ -114,6 +114,18 @@ def test_html_escapes_site_text():
     assert f["items"] == [evil + " -> (cannot be declared: not a valid cookie name)"] and f["suggestion"]["valid"]
 
 
+def test_robots_section_in_console_and_html():
+    out = run([raw_state("no-choice")])
+    assert "robots.txt https://shop.test/robots.txt: HTTP 404, unavailable, so everything is allowed (RFC 9309); " \
+           "nothing restricted; 1s between page loads (Crawl-delay: none)" in report.console_summary(out)
+    evil = "redirected to http://x/<img src=x onerror=alert(1)> (another host: not followed)"
+    out["robots"].update(status=302, error=evil, ignored=True, startDisallowedBy="Disallow: /", crawlDelay=4, delayUsed=4)
+    html = report.render_html(out, {})
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "ignored (--ignore-robots); the start page is disallowed by Disallow: /; 4s between page loads " \
+           "(Crawl-delay: 4s)" in html
+
+
 def facts(**over):
     base = {"title": "t", "consentry": True, "consentryScript": True, "consentryFirst": True, "settingsLink": "Cookie settings",
             "consentMode": {"dataLayer": False, "defaultAt": -1, "firstOtherAt": -1, "entries": 0},

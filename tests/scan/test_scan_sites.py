@@ -137,11 +137,17 @@ def test_hostile_site_ends_within_limits(scan, hostile_site, tracker):
     assert tracker.requests == []
 
 
-def test_unreachable_site_is_exit_status_2(scan, tmp_path):
+def test_unreachable_site_is_exit_status_2(scan, tmp_path, capsys):
     import socket
 
     with socket.socket() as s:   # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    # Its robots.txt cannot be fetched: that alone ends the scan (RFC 9309: disallow all) ...
     status, report = scan("http://127.0.0.1:%d/" % port)
     assert status == 2 and report is None
+    assert "robots.txt could not be fetched" in capsys.readouterr().err
+    # ... and with --ignore-robots, the start page does not load in the browser.
+    status, report = scan("http://127.0.0.1:%d/" % port, "--ignore-robots")
+    assert status == 2 and report is None
+    assert "cannot load http://127.0.0.1:%d/" % port in capsys.readouterr().err

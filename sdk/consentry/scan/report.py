@@ -77,7 +77,8 @@ def robots_summary(robots: dict) -> str:
     answer = "HTTP %d" % robots["status"] if robots["status"] else "no answer"
     if robots["error"]:
         answer += " (%s)" % robots["error"]
-    said = {"rules": "%d rule(s) for %s" % (robots["rules"], robots["group"]) if robots["group"] else "no group for the scanner",
+    said = {"rules": "%d rule(s) for user-agent %s" % (robots["rules"], robots["group"]) if robots["group"]
+            else "no group for the scanner or *",
             "unavailable": "unavailable, so everything is allowed (RFC 9309)",
             "unreachable": "unreachable, so everything is disallowed (RFC 9309)"}[robots["outcome"]]
     if robots["truncated"]:
@@ -87,7 +88,7 @@ def robots_summary(robots: dict) -> str:
             "; the start page is disallowed by %s" % robots["startDisallowedBy"] if robots["startDisallowedBy"] else "")
     else:
         done = "rules applied" if robots["rulesApplied"] else "nothing restricted"
-    delay = "crawl delay %gs (the file asks %s)" % (
+    delay = "%gs between page loads (Crawl-delay: %s)" % (
         robots["delayUsed"], "%gs" % robots["crawlDelay"] if robots["crawlDelay"] is not None else "none")
     return "%s: %s, %s; %s; %s" % (robots["url"], answer, said, done, delay)
 

@@ -83,7 +83,7 @@ def robots_policy(url: str, ignore: bool) -> tuple[robots.Policy, dict]:
             why = "could not be fetched (%s), and RFC 9309 says an unreachable robots.txt disallows everything" % (
                 "HTTP %d" % fetched["status"] if fetched["status"] else fetched["error"])
         else:
-            why = "disallows %s for %s (%s)" % (url, robots.product_token(USER_AGENT_TAG), start.line())
+            why = "disallows %s for %s (%s)" % (url, USER_AGENT_TAG.split("/")[0], start.line())
         raise ScanError("%s %s; nothing was scanned. Pass --ignore-robots only if you may scan this site anyway "
                         "(it is yours, or its owner agreed)." % (fetched["url"], why))
     return policy, section
