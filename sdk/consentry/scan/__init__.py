@@ -3,5 +3,6 @@ after Reject all and after Accept all, in a real headless Chromium (CPython only
 
 Modules: ``crawl`` (the three visits) over ``browser`` (Chromium through Selenium and CDP),
 ``events`` (network events digested), ``analyze`` (the findings; pure), ``trackers`` (the vendor
-table), ``report`` (JSON, HTML, console), ``run`` (the command), ``cli`` (registration only).
+table), ``robots`` (robots.txt per RFC 9309; pure) with ``robots_fetch`` (fetching it once),
+``report`` (JSON, HTML, console), ``run`` (the command), ``cli`` (registration only).
 """
