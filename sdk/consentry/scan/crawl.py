@@ -165,8 +165,6 @@ class StateRun:
             self._storage_and_cookies(browser)
         finally:
             browser.close()
-        if len(self.refused) > self.limits.cap:
-            self.skip("%d more links" % (len(self.refused) - self.limits.cap), "robots.txt (not listed one by one)", "all")
         return self.raw
 
     def _run(self, browser: Browser, discover: bool) -> None:
@@ -203,9 +201,8 @@ class StateRun:
                         continue
                     rule = self.disallowed(link) if self.disallowed else None
                     if rule:
-                        self.refused.add(link)
-                        if len(self.refused) <= self.limits.cap:
-                            self.skip(link, "robots.txt (%s)" % rule, "all")
+                        self.refused.add(link)   # listed once; at most --max-items links per page
+                        self.skip(link, "robots.txt (%s)" % rule, "all")
                         continue
                     if len(self.urls) >= self.limits.pages + 1:
                         break
