@@ -150,7 +150,7 @@ def test_delay_to_use_is_raised_and_bounded():
 
 
 @pytest.mark.parametrize("status, outcome, start_allowed", [
-    (200, "rules", True), (301, "unavailable", True), (401, "unavailable", True), (403, "unavailable", True),
+    (200, "rules", True), (301, "redirected", False), (401, "unavailable", True), (403, "unavailable", True),
     (404, "unavailable", True), (429, "unavailable", True), (500, "unreachable", False),
     (503, "unreachable", False), (None, "unreachable", False),
 ])
@@ -223,7 +223,7 @@ def test_fetch_follows_redirects_on_the_same_host_only(robots_server):
     got = fetch_case(robots_server, "loop")
     assert got["status"] == 302 and got["error"] == "more than 5 redirects"
     assert len(robots_server.requests) == 6
-    assert robots.from_fetch(got["status"], got["body"], "x").source == "unavailable"
+    assert robots.from_fetch(got["status"], got["body"], "x").source == "redirected"
 
 
 def test_fetch_5xx_timeout_and_no_server(robots_server):
@@ -238,3 +238,15 @@ def test_fetch_5xx_timeout_and_no_server(robots_server):
         port = s.getsockname()[1]
     got = robots_fetch.fetch("http://127.0.0.1:%d" % port, USER_AGENT_TAG)
     assert got["status"] is None and got["error"]
+
+
+def test_a_robots_txt_on_another_host_stops_the_scan_with_what_to_do(robots_server):
+    from consentry.scan.crawl import ScanError
+    from consentry.scan.run import robots_policy
+
+    robots_server.cases["now"] = "other-host"
+    with pytest.raises(ScanError, match="another host.*scan that host's URL instead"):
+        robots_policy(robots_server.url + "/", ignore=False)
+    policy, section = robots_policy(robots_server.url + "/", ignore=True)
+    assert section["outcome"] == "redirected" and section["ignored"] is True
+    assert section["startDisallowedBy"] == "Disallow: /"

@@ -17,8 +17,13 @@ make the scan visit what a site forbids, or skip what it allows, so this module 
   are upper-cased. ``*`` matches any run of characters, a final ``$`` the end of the URL.
 * The longest matching pattern wins; on a tie Allow wins; no match means allowed; an empty
   ``Disallow:`` is no rule; ``/robots.txt`` itself is always allowed.
-* 2xx: the rules apply. 3xx left over (too many, or to another host): unavailable. 4xx:
-  unavailable, i.e. allow all. 5xx or no answer at all: unreachable, i.e. disallow all.
+* 2xx: the rules apply. 4xx: unavailable, i.e. allow all. 5xx or no answer at all: unreachable,
+  i.e. disallow all. A 3xx left over (a redirect to another host, which the scan does not follow,
+  or more than five): "redirected", disallow all. RFC 9309 lets a crawler follow such redirects
+  or call the file unavailable; following would send a request to a host the user did not name,
+  and "unavailable" would allow everything when the real rules may live on the other host
+  (``example.com/robots.txt`` -> ``www.example.com/robots.txt``), so the scan stops and says
+  which host to scan instead.
 * ``Crawl-delay`` is not part of RFC 9309 (which lets crawlers read other records); the scan
   reads it from the applying groups (the largest, when several say it) and slows down to it.
 """
@@ -60,7 +65,7 @@ class Policy:
     disallow_all: bool = False
     crawl_delay: float | None = None
     group: str | None = None    # the user-agent the applying rules were written for, if any
-    source: str = "rules"       # "rules" | "unavailable" | "unreachable"
+    source: str = "rules"       # "rules" | "unavailable" | "unreachable" | "redirected"
 
 
 def normalize(text: str) -> str:
@@ -136,7 +141,9 @@ def from_fetch(status: int | None, body: bytes | None, token: str) -> Policy:
     """RFC 9309 2.3.1: what the answer to ``GET /robots.txt`` means for the crawl."""
     if status is not None and 200 <= status < 300:
         return select(parse((body or b"").decode("utf-8", "replace")), token)
-    if status is not None and 300 <= status < 500:
+    if status is not None and 300 <= status < 400:
+        return Policy(disallow_all=True, source="redirected")
+    if status is not None and 400 <= status < 500:
         return Policy(source="unavailable")
     return Policy(disallow_all=True, source="unreachable")
 

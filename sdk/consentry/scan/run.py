@@ -82,6 +82,9 @@ def robots_policy(url: str, ignore: bool) -> tuple[robots.Policy, dict]:
         if policy.source == "unreachable":
             why = "could not be fetched (%s), and RFC 9309 says an unreachable robots.txt disallows everything" % (
                 "HTTP %d" % fetched["status"] if fetched["status"] else fetched["error"])
+        elif policy.source == "redirected":
+            why = ("was %s, so its rules could not be read; if the site lives on another host, scan that "
+                   "host's URL instead" % fetched["error"])
         else:
             why = "disallows %s for %s (%s)" % (url, USER_AGENT_TAG.split("/")[0], start.line())
         raise ScanError("%s %s; nothing was scanned. Pass --ignore-robots only if you may scan this site anyway "
