@@ -74,14 +74,17 @@ def bench(c, samples=15, out=None, cpu_throttle=1.0, only=None, warm=True):
 # --- scan: `consentry scan` (audit a site's cookies and trackers) ---------------------------
 @task(help={"url": "the page to start from", "pages": "same-origin pages to follow (default 5)",
             "config": "the site's configuration JSON", "out": "report folder (default: report)",
-            "fail_on": "high, medium, low, info or none (default: high)"})
-def scan(c, url, pages=5, config=None, out="report", fail_on="high"):
+            "fail_on": "high, medium, low, info or none (default: high)",
+            "ignore_robots": "scan what the site's robots.txt disallows (your own site only)"})
+def scan(c, url, pages=5, config=None, out="report", fail_on="high", ignore_robots=False):
     """Scan a site before a choice, after Reject all and after Accept all (same as `consentry scan`)."""
     from consentry.cli import main
 
     args = ["scan", url, "--pages", str(pages), "--out", out, "--fail-on", fail_on]
     if config:
         args += ["--config", config]
+    if ignore_robots:
+        args.append("--ignore-robots")
     status = main(args)
     if status:
         sys.exit(status)
