@@ -366,5 +366,5 @@ def test_for_page_decides_as_the_page_with_its_configuration(site, caplog):
     assert presentation.state["reason"] == "choice" and presentation.allowed("analytics") is True
 
     assert consent.for_page(None) is consent
-    assert consent.for_page({"revision": -1}) is consent     # left out of the page: the site's
+    assert consent.for_page({"revision": -7}) is consent     # left out of the page: the site's
     assert "per-page configuration left out" in caplog.text
