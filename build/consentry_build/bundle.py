@@ -148,8 +148,9 @@ def _header(sdk):
     return f"/*! Consentry {VERSION} | MIT */\n"
 
 
-def assemble_sdk(config, css, test_hooks=False, production=True):
-    """The SDK file (stage 2): runtime, AOT modules, loader and the hand-over to stage 1."""
+def assemble_sdk(config, css, test_hooks=False, production=True, split=True):
+    """The SDK file (stage 2): runtime, AOT modules, loader and the hand-over to stage 1.
+    ``split``: start in several tasks (the two-file build), else in one go (--single-file)."""
     mods = modlib.discover()
     modlib.check_imports(mods)
     modlib.check_lazy(mods)
@@ -162,6 +163,7 @@ def assemble_sdk(config, css, test_hooks=False, production=True):
         ("/*@CONFIG@*/null", _js_literal(config)),
         ("/*@CSS@*/''", _js_literal(css)),
         ("/*@VERSION@*/''", _js_literal(VERSION)),
+        ("/*@SPLIT@*/false", "true" if split else "false"),
         ("/*@TESTHOOK2@*/null", TEST_HOOK_SDK if test_hooks else "null")))
     body = (
         "(function(){\nvar __BRYTHON__;\n" + _runtime_function(production) +
@@ -234,7 +236,7 @@ def build(config_path=None, out_dir="dist", log=print, test_hooks=False, minifie
     if minified and minify.terser_bundle() is None:
         log("warning: terser unavailable (npm is needed once); consentry.js is not minified")
         minified = False
-    sdk_js, module_names = assemble_sdk(config, _css(), test_hooks, minified)
+    sdk_js, module_names = assemble_sdk(config, _css(), test_hooks, minified, split=not single_file)
     sdk_data = sdk_js.encode("utf-8")
     os.makedirs(out_dir, exist_ok=True)
     files = {}

@@ -2,9 +2,20 @@
 // topological order (lazy modules on first use, see deferred()), then start the shell.
 // Brython's import machinery then finds every module in $B.imported, so no finder, XHR or
 // code evaluation ever runs. Generated code reads the runtime from the bundle-scoped variable
-// __BRYTHON__ (never from a global). `host` comes from the first stage (stage1.js); `data` is
-// this file's built-in configuration, CSS and version.
-function __consentryStart(host, data) {
+// __BRYTHON__ (never from a global).
+//
+// Three steps, which stage2.js runs as three tasks in the two-file build, so that the page's
+// own work (input, rendering) runs between them instead of waiting for one long task:
+//   __consentryBoot()                    the runtime and the module objects (Brython's object
+//                                        model: the largest step, one task whatever we do)
+//   boot.runModules()                    the modules' code
+//   __consentryStart(host, data, boot)   the shell: Core, its state and the banner
+// `host` comes from the first stage (stage1.js); `data` is this file's built-in configuration,
+// CSS and version. A step that throws leaves the SDK unstarted (the first stage rejects `ready`).
+function __consentryReport(err, $B) {
+  try { $B.show_error(err); } catch (e) { window.console.error('[consentry]', err); }
+}
+function __consentryBoot() {
   function parentOf(name) { var at = name.lastIndexOf('.'); return at < 0 ? '' : name.slice(0, at); }
   var $B = __BRYTHON__ = __consentryRuntime();
   var _b_ = $B.builtins;
@@ -20,7 +31,7 @@ function __consentryStart(host, data) {
     try {
       entry[3]($B);
     } catch (err) {
-      host.report(err, $B);
+      __consentryReport(err, $B);
       throw new Error('[consentry] module ' + entry[0] + ' failed to load');
     }
     executed.push(entry[0]);
@@ -49,9 +60,15 @@ function __consentryStart(host, data) {
     parent = parentOf(name);
     if (parent) { $B.module_setattr($B.imported[parent], name.slice(parent.length + 1), mod); }
   }
-  for (i = 0; i < table.length; i++) {
-    if (!table[i][4]) { run(table[i]); }
-  }
+  return {$B: $B, executed: executed, runModules: function () {
+    for (var k = 0; k < table.length; k++) {
+      if (!table[k][4]) { run(table[k]); }
+    }
+  }};
+}
+function __consentryStart(host, data, boot) {
+  var $B = boot.$B;
+  var _b_ = $B.builtins;
   // Data crosses the bridge as plain JSON-shaped values, converted here in one place.
   // JSON.parse makes "__proto__" an ordinary own key, but Brython's dict would store it as a
   // prototype: such keys are renamed, so the validator reports them like any unknown key.
@@ -87,5 +104,5 @@ function __consentryStart(host, data) {
   };
   var main = $B.imported['consentry.shell.main'];
   var builtin = $B.structuredclone2pyobj(host.builtinConfig);
-  return {$B: $B, core: $B.$call($B.$getattr(main, 'start'), host, builtin), executed: executed};
+  return {$B: $B, core: $B.$call($B.$getattr(main, 'start'), host, builtin), executed: boot.executed};
 }

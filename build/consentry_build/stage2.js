@@ -4,8 +4,40 @@
 var __consentryApi = Object.getOwnPropertyDescriptor(window, 'Consentry');
 __consentryApi = __consentryApi && __consentryApi.value;
 if (__consentryApi && typeof __consentryApi.__attach === 'function') {
-  __consentryApi.__attach(function (host) {
-    'use strict';
+  (function (attach) {
+  'use strict';
+  // Two-file build: the start's steps (loader.js) run as separate tasks after this file's own
+  // evaluation, so no single task holds the page for the whole start. The single file keeps
+  // one synchronous start: a page may use the API right after its script tag.
+  var SPLIT = /*@SPLIT@*/false;
+  var boot = null;
+  function nextTask(fn) {
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function () { channel.port1.onmessage = null; fn(); };
+    channel.port2.postMessage(null);
+  }
+  function step(fn, then) {
+    nextTask(function () {
+      try {
+        fn();
+      } catch (err) {             // the first stage rejects `ready` with it
+        attach(function () { throw err; });
+        return;
+      }
+      then();
+    });
+  }
+  if (SPLIT) {
+    step(function () { boot = __consentryBoot(); }, function () {
+      step(function () { boot.runModules(); }, function () {
+        nextTask(function () { attach(start); });
+      });
+    });
+  } else {
+    attach(start);
+  }
+
+  function start(host) {
     var PREFIX = '[consentry] ';
     var console = window.console;
     var api = host.api;
@@ -79,11 +111,14 @@ if (__consentryApi && typeof __consentryApi.__attach === 'function') {
         emit(name, name === 'ready' && !detail ? null : d);
       }
     };
-    host.report = function (err, B) {
-      try { B.show_error(err); } catch (e) { console.error(PREFIX, err); }
-    };
+    host.report = __consentryReport;
 
-    var started = __consentryStart(host, {config: /*@CONFIG@*/null, css: /*@CSS@*/'', version: /*@VERSION@*/''});
+    if (boot === null) {
+      boot = __consentryBoot();
+      boot.runModules();
+    }
+    var started = __consentryStart(host, {config: /*@CONFIG@*/null, css: /*@CSS@*/'', version: /*@VERSION@*/''},
+                                   boot);
     $B = started.$B;
     core = started.core;
     var testHook = /*@TESTHOOK2@*/null;
@@ -127,7 +162,8 @@ if (__consentryApi && typeof __consentryApi.__attach === 'function') {
         if (clicked) { call('open_from_markup', [clicked]); }
       }
     };
-  });
+  }
+  })(__consentryApi.__attach);
 } else {
   window.console.error('[consentry] the SDK file is started by consentry.js: include that script instead');
 }
