@@ -69,7 +69,7 @@ def test_bad_input_is_one_line_not_a_traceback(sqlite_url, capsys):
 def test_the_command_is_installed():
     out = subprocess.run([sys.executable, "-m", "consentry.cli", "log", "--help"],
                          capture_output=True, text=True, check=True).stdout
-    for name in ("serve", "show", "export", "purge", "stats"):
+    for name in ("serve", "show", "export", "purge", "partition", "stats"):
         assert name in out
 
 

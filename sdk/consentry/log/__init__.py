@@ -12,8 +12,10 @@ Modules, one job each:
 * ``migrations`` -- the one schema, as versioned steps for SQLite and PostgreSQL;
 * ``store``    -- the database behind a URL: insert once, history, export, purge, stats;
 * ``writer``   -- group commit: many concurrent beacons, one transaction, an answer per beacon;
+* ``months``   -- UTC calendar months as ms ranges: the partitions' bounds (pure);
+* ``partitions`` -- PostgreSQL: monthly partitions of the log, created ahead, dropped by purge;
 * ``app``      -- the receiver as an ASGI and a WSGI application;
-* ``cli``      -- ``consentry log serve|show|export|purge|stats``.
+* ``cli``      -- ``consentry log serve|show|export|purge|partition|stats``.
 
 See docs/consent-log.md.
 """

@@ -1,4 +1,4 @@
-"""``consentry log serve|show|export|purge|stats``: registered by ``consentry.cli``.
+"""``consentry log serve|show|export|purge|partition|stats``: registered by ``consentry.cli``.
 
 Registration imports nothing but argparse; each command imports what it needs when it runs.
 The database comes from ``--db`` or ``CONSENTRY_LOG_DB`` (default ``sqlite:///consent-log.db``).
@@ -10,11 +10,15 @@ import sys
 DEFAULT_DB = "sqlite:///consent-log.db"
 
 
-def _store(args):
+def _store(args, postgresql_only=False):
     from .store import open_store
 
     store = open_store(args.db)
     try:
+        if postgresql_only:         # before migrating: a SQLite file is not even created
+            from .partitions import require_postgresql
+
+            require_postgresql(store)
         store.migrate()
     except BaseException:
         store.close()           # a pool left open would keep retrying after the error is shown
@@ -81,15 +85,41 @@ def cmd_export(args):
 
 
 def cmd_purge(args):
-    from . import audit
+    from . import audit, partitions
 
     before = _now_ms() - audit.parse_age(args.older_than)
     store = _store(args)
     try:
-        n = store.purge(before)
+        done = partitions.purge(store, before)
     finally:
         store.close()
-    print("%d row(s) received before %s deleted" % (n, audit.iso(before)))
+    for table, rows in done["dropped"]:
+        print("dropped %s (%d row(s))" % (table, rows))
+    for table, why in done["kept"]:
+        print("kept %s: %s; its older rows are deleted instead" % (table, why))
+    by_drop = sum(rows for _, rows in done["dropped"])
+    print("%d row(s) received before %s deleted%s"
+          % (by_drop + done["deleted"], audit.iso(before),
+             " (%d in %d dropped month partition(s), %d by DELETE)"
+             % (by_drop, len(done["dropped"]), done["deleted"]) if done["dropped"] else ""))
+    return 0
+
+
+def cmd_partition(args):
+    from . import partitions
+
+    store = _store(args, postgresql_only=True)
+    try:
+        done = partitions.partition(store, _now_ms(), args.ahead)
+    finally:
+        store.close()
+    if done["converted"] is not None:
+        print("consent_log converted to monthly partitions: %d row(s) copied, a DEFAULT "
+              "partition for the months without one" % done["converted"])
+    for table, moved in done["created"]:
+        print("created %s%s" % (table, " (%d row(s) moved from DEFAULT)" % moved if moved else ""))
+    if not done["created"]:
+        print("nothing to do: this month and the next %d have their partitions" % args.ahead)
     return 0
 
 
@@ -159,6 +189,11 @@ def register(sub):
 
     p = command("purge", cmd_purge, "delete rows received longer ago than an age (retention)")
     p.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 400d")
+
+    p = command("partition", cmd_partition, "PostgreSQL: partition the log by month (once), "
+                "then create the coming months' partitions (run monthly)")
+    p.add_argument("--ahead", type=int, default=2, metavar="N",
+                   help="also create the next N months' partitions (default 2)")
 
     p = command("stats", cmd_stats, "choices per day and method")
     p.add_argument("--since", help="2026-01-31, 2026-01-31T12:00:00Z or an age (30d)")

@@ -50,5 +50,8 @@ STEPS = [
     },
 ]
 
+# The PostgreSQL advisory lock (pg_advisory_xact_lock) of every schema change: migrations, and
+# the monthly partitioning of ``partitions.py``, so two of them never interleave.
+ADVISORY_LOCK = 7140517
 VERSION_TABLE = "CREATE TABLE IF NOT EXISTS consent_log_schema (version INTEGER NOT NULL)"
 LATEST = len(STEPS)

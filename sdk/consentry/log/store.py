@@ -242,7 +242,8 @@ class PostgresStore:
     def migrate(self):
         def step(conn):
             with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(7140517)")   # one migrator at a time
+                conn.execute("SELECT pg_advisory_xact_lock(%s)",        # one migrator at a time
+                             (migrations.ADVISORY_LOCK,))
                 conn.execute(migrations.VERSION_TABLE)
                 row = conn.execute("SELECT version FROM consent_log_schema").fetchone()
                 version = row[0] if row else 0
