@@ -152,12 +152,19 @@ def test_the_commands(pg_url, sqlite_url, capsys):
 def test_a_busy_table_is_refused_clearly_and_left_as_it_was(store, pg_url):
     import psycopg
 
-    store.insert_many([entry("visitor-0001", ms(2026, 12, 2))])
+    store.insert_many([entry("visitor-0001", ms(2026, 10, 2)), entry("visitor-0002", ms(2026, 12, 2))])
     with psycopg.connect(pg_url) as reader:                         # a long export, say
         reader.execute("SELECT count(*) FROM consent_log")
         with pytest.raises(StoreError, match="busy"):
             partitions.partition(store, DEC_15, lock_timeout=0.2)
-    assert store._run(partitions._partitions) is None and store.count() == 1
+    assert store._run(partitions._partitions) is None and store.count() == 2
+    partitions.partition(store, DEC_15)
+    with psycopg.connect(pg_url) as reader:                         # purge cannot DETACH: it
+        reader.execute("SELECT count(*) FROM consent_log")         # deletes the rows instead
+        done = partitions.purge(store, ms(2026, 11, 1), lock_timeout=0.2)
+    assert done["dropped"] == [] and done["deleted"] == 1
+    assert done["kept"][0][0] == "consent_log_2026_10" and done["kept"][0][1].startswith("busy")
+    assert [r["consent_id"] for r in store.export(0)] == ["visitor-0002"]
 
 
 def _held_up_by_a_reader(pg_url, operation):

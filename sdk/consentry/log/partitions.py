@@ -123,7 +123,8 @@ def _convert(conn, wanted):
                  "CONSTRAINT consent_log_consent_id_given_at_key UNIQUE (consent_id, given_at)"
                  ") PARTITION BY RANGE (given_at)" % _OLD)
     conn.execute("CREATE INDEX consent_log_received_at ON consent_log (received_at)")
-    for month in sorted(present | set(wanted)):
+    created = sorted(present | set(wanted))
+    for month in created:
         conn.execute("CREATE TABLE %s PARTITION OF consent_log FOR VALUES FROM (%d) TO (%d)"
                      % ((months.table(month),) + months.bounds(month)))
     conn.execute("CREATE TABLE %s PARTITION OF consent_log DEFAULT" % DEFAULT)
@@ -131,13 +132,12 @@ def _convert(conn, wanted):
                           ).rowcount
     conn.execute("SELECT setval(pg_get_serial_sequence('consent_log', 'seq'), %s, %s)", last_seq)
     conn.execute("DROP TABLE " + _OLD)
-    return {"converted": copied, "created": [(months.table(m), 0) for m in sorted(present | set(wanted))]}
+    return {"converted": copied, "created": [(months.table(m), 0) for m in created]}
 
 
 def _extend(conn, wanted, existing):
     ranges = [r for r in existing.values() if r is not None]
-    default = DEFAULT if DEFAULT in existing else next(
-        (name for name, r in existing.items() if r is None), None)
+    default = next((name for name, r in existing.items() if r is None), None)   # at most one
     missing = [m for m in wanted
                if not any(lo < months.bounds(m)[1] and months.bounds(m)[0] < hi for lo, hi in ranges)]
     if missing:     # writers wait (readers do not) until the month's rows are where they belong
