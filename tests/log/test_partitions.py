@@ -7,7 +7,7 @@ from beacons import Served, beacon, encode, wait_until
 from test_store import entry
 
 from consentry.cli import main
-from consentry.log import months, partitions
+from consentry.log import migrations, months, partitions
 from consentry.log.app import ConsentLog
 from consentry.log.store import StoreError, open_store
 
@@ -155,6 +155,10 @@ def test_a_busy_table_is_refused_clearly_and_left_as_it_was(store, pg_url):
     store.insert_many([entry("visitor-0001", ms(2026, 10, 2)), entry("visitor-0002", ms(2026, 12, 2))])
     with psycopg.connect(pg_url) as reader:                         # a long export, say
         reader.execute("SELECT count(*) FROM consent_log")
+        with pytest.raises(StoreError, match="busy"):
+            partitions.partition(store, DEC_15, lock_timeout=0.2)
+    with psycopg.connect(pg_url) as migrator:                       # a migration running
+        migrator.execute("SELECT pg_advisory_xact_lock(%s)", (migrations.ADVISORY_LOCK,))
         with pytest.raises(StoreError, match="busy"):
             partitions.partition(store, DEC_15, lock_timeout=0.2)
     assert store._run(partitions._partitions) is None and store.count() == 2
