@@ -3,7 +3,10 @@
 ``STEPS`` is append-only: step N brings a database from version N-1 to N. A database records its
 version in ``consent_log_schema``; ``store.migrate()`` runs the missing steps in one transaction
 (under an advisory lock on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) so several receivers
-starting at once migrate exactly once. Never edit a released step: add one.
+starting at once migrate exactly once. Never edit a released step: add one. A PostgreSQL step
+must also work on a ``consent_log`` that ``consentry log partition`` made a partitioned table
+(``partitions.py``): ``ALTER TABLE`` on the parent reaches every partition, but a unique index
+must include ``given_at`` (the partition key) and ``CREATE INDEX CONCURRENTLY`` is refused.
 
 Columns (both databases; see docs/consent-log.md for what each holds and why):
 ``seq`` (arrival order), ``consent_id``, ``given_at`` (ms, the browser's clock), ``received_at``
