@@ -190,33 +190,19 @@ class ConsentLog:
         if refused is not None:
             return refused
         writer, deadlines = self._for_loop()
-        task = deadlines.start(self.read_timeout)
         try:
-            body = await self._read_asgi(receive)
+            body = await deadlines.within(self.read_timeout, self._read_asgi(receive))
         except BodyTooLarge:
             return 413, "too-large"
-        except asyncio.TimeoutError:        # the client went away before the end of its body
+        except TimeoutError:        # too slow, or the client went away before the end of its body
             return 408, "too-slow"
-        except asyncio.CancelledError:
-            if deadlines.expired(task):
-                return 408, "too-slow"
-            raise
-        finally:
-            deadlines.stop(task)
         entry = self.entry(body, client)
         if isinstance(entry, tuple):
             return entry
-        deadlines.start(self.wait_timeout)
         try:
-            await writer.write(entry)
-        except StoreError:
+            await deadlines.within(self.wait_timeout, writer.write(entry))
+        except (StoreError, TimeoutError):
             return 503, "not-stored"
-        except asyncio.CancelledError:
-            if deadlines.expired(task):
-                return 503, "not-stored"
-            raise
-        finally:
-            deadlines.stop(task)
         return 204, "stored"
 
     async def _read_asgi(self, receive):

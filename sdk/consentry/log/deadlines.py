@@ -6,21 +6,16 @@ beacon. Here a request records its task and deadline in a dict; one timer, armed
 is recorded and firing every ``tick`` seconds, cancels the tasks whose deadline has passed. A
 limit therefore fires between its deadline and ``tick`` later: right for limits of seconds.
 
-Use, inside the task (nothing awaited between ``expired``/``stop`` and the guarded await)::
-
-    task = deadlines.start(5.0)
-    try:
-        body = await read()
-    except asyncio.CancelledError:
-        if deadlines.expired(task):     # our limit, not a cancellation from outside
-            return 408
-        raise
-    finally:
-        deadlines.stop(task)
+Use, inside the task: ``await deadlines.within(5.0, read())`` returns what ``read()`` returns,
+or raises ``LimitExceeded`` (a ``TimeoutError``) once the limit has cut it off.
 """
 
 import asyncio
 import weakref
+
+
+class LimitExceeded(TimeoutError):
+    """The time limit of ``Deadlines.within`` passed before the awaited work ended."""
 
 
 class Deadlines:
@@ -30,6 +25,18 @@ class Deadlines:
         self._due = {}          # task -> loop time after which it is cancelled
         self._fired = weakref.WeakSet()     # tasks this object cancelled, not yet told
         self._timer = None
+
+    async def within(self, seconds, awaitable):
+        """Await ``awaitable`` in the current task, cut off after ``seconds``."""
+        task = self.start(seconds)
+        try:
+            return await awaitable
+        except asyncio.CancelledError:
+            if self.expired(task):
+                raise LimitExceeded("over %g s" % seconds) from None
+            raise
+        finally:
+            self.stop(task)
 
     def start(self, seconds):
         """Limit the current task to ``seconds`` from now (again: move its deadline)."""
