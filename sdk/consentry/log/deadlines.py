@@ -27,36 +27,23 @@ class Deadlines:
         self._timer = None
 
     async def within(self, seconds, awaitable):
-        """Await ``awaitable`` in the current task, cut off after ``seconds``."""
-        task = self.start(seconds)
+        """Await ``awaitable`` in the current task, cut off after ``seconds`` (one limit per
+        task at a time: the body read, then the database wait)."""
+        loop = self._loop
+        task = asyncio.current_task(loop)
+        self._due[task] = loop.time() + seconds
+        if self._timer is None:
+            self._timer = loop.call_later(self._tick, self._sweep)
         try:
             return await awaitable
         except asyncio.CancelledError:
-            if self.expired(task):
+            if task in self._fired:             # our limit, not a cancellation from outside
+                self._fired.discard(task)
+                task.uncancel()
                 raise LimitExceeded("over %g s" % seconds) from None
             raise
         finally:
-            self.stop(task)
-
-    def start(self, seconds):
-        """Limit the current task to ``seconds`` from now (again: move its deadline)."""
-        task = asyncio.current_task(self._loop)
-        self._due[task] = self._loop.time() + seconds
-        if self._timer is None:
-            self._timer = self._loop.call_later(self._tick, self._sweep)
-        return task
-
-    def expired(self, task):
-        """True, once, when this object cancelled ``task``; its cancellation is then withdrawn."""
-        if task in self._fired:
-            self._fired.discard(task)
-            task.uncancel()
-            return True
-        return False
-
-    def stop(self, task):
-        """The guarded work is over: forget ``task`` (a cancellation it was not told of stays)."""
-        self._due.pop(task, None)
+            self._due.pop(task, None)
 
     def _sweep(self):
         now = self._loop.time()
