@@ -119,7 +119,9 @@ def test_robots_section_in_console_and_html():
     assert "robots.txt https://shop.test/robots.txt: HTTP 404, unavailable, so everything is allowed (RFC 9309); " \
            "nothing restricted; 1s between page loads (Crawl-delay: none)" in report.console_summary(out)
     evil = "redirected to http://x/<img src=x onerror=alert(1)> (another host: not followed)"
-    out["robots"].update(status=302, error=evil, ignored=True, startDisallowedBy="Disallow: /", crawlDelay=4, delayUsed=4)
+    out["robots"].update(status=302, error=evil, outcome="redirected", ignored=True,
+                         startDisallowedBy="Disallow: /", crawlDelay=4, delayUsed=4)
+    assert "redirected where the scan does not follow, so everything is disallowed" in report.console_summary(out)
     html = report.render_html(out, {})
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "ignored (--ignore-robots); the start page is disallowed by Disallow: /; 4s between page loads " \

@@ -80,7 +80,9 @@ def robots_summary(robots: dict) -> str:
     said = {"rules": "%d rule(s) for user-agent %s" % (robots["rules"], robots["group"]) if robots["group"]
             else "no group for the scanner or *",
             "unavailable": "unavailable, so everything is allowed (RFC 9309)",
-            "unreachable": "unreachable, so everything is disallowed (RFC 9309)"}[robots["outcome"]]
+            "unreachable": "unreachable, so everything is disallowed (RFC 9309)",
+            "redirected": "redirected where the scan does not follow, so everything is disallowed"
+            }[robots["outcome"]]
     if robots["truncated"]:
         said += ", read up to the size limit"
     if robots["ignored"]:
