@@ -224,20 +224,18 @@ class PostgresStore:
         info = urlsplit(self.url)
         return "PostgreSQL %s%s" % (info.hostname or "(socket)", info.path)
 
-    def _run(self, fn):
-        for attempt in (1, 2):
-            conn = None
-            try:
-                with self.pool.connection() as conn:
-                    return fn(conn)
-            except self._data_errors as exc:
-                raise EntryRefused("PostgreSQL: " + (str(exc).strip() or type(exc).__name__)) from exc
-            except self._pool_errors as exc:
-                if attempt == 1 and conn is not None and conn.broken:
-                    self.pool.check()       # drop the other connections the restart broke
-                    continue
-                raise StoreError("PostgreSQL: " + (str(exc).strip() or type(exc).__name__)) from exc
-        raise AssertionError("unreachable")
+    def _run(self, fn, retry=True):
+        conn = None
+        try:
+            with self.pool.connection() as conn:
+                return fn(conn)
+        except self._data_errors as exc:
+            raise EntryRefused("PostgreSQL: " + (str(exc).strip() or type(exc).__name__)) from exc
+        except self._pool_errors as exc:
+            if retry and conn is not None and conn.broken:
+                self.pool.check()           # drop the other connections the restart broke
+                return self._run(fn, retry=False)
+            raise StoreError("PostgreSQL: " + (str(exc).strip() or type(exc).__name__)) from exc
 
     def migrate(self):
         def step(conn):
@@ -265,11 +263,11 @@ class PostgresStore:
                % (", ".join(INSERT_COLUMNS), ", ".join(INSERT_COLUMNS)))
 
     def insert_many(self, entries):
-        # One statement: the batch as a JSON array of objects keyed by column name (categories
-        # and services stay JSON objects, kept as sent). ASCII escapes: text the server cannot
-        # store fails on the server, as a DataError, not in the client's encoder.
-        rows = [{k: e.get(k) for k in INSERT_COLUMNS} for e in entries]
-        data = json.dumps(rows, separators=(",", ":"))
+        # One statement: the batch as a JSON array of the entries, whose keys are the column
+        # names (the server reads the columns it selects; categories and services stay JSON
+        # objects, kept as sent). ASCII escapes: text the server cannot store fails on the
+        # server, as a DataError, not in the client's encoder.
+        data = json.dumps(entries, separators=(",", ":"))
         return self._run(lambda conn: conn.execute(self._INSERT, (data,)).rowcount)
 
     def _select(self, where, params, order, limit=None):

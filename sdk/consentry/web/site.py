@@ -83,8 +83,7 @@ class Site:
         self.reissue_cookie = reissue_cookie
         self.bundle = Bundle(bundle_dir)
         self.script_url = script_url or "%s%s/consentry.js" % (static_path, self.bundle.fingerprint)
-        self._page_configs: dict[str, Optional[Any]] = {}
-        self._page_deciders: dict[str, Decider] = {}
+        self._page_configs: dict[str, Optional[list[Any]]] = {}
 
     # -- per request ------------------------------------------------------------------------
 
@@ -110,6 +109,23 @@ class Site:
         An invalid one is logged and left out of the page: the browser would ignore it as a
         whole anyway (contract section 3), so the page and the server both keep the site
         configuration. Validated once per distinct configuration."""
+        entry = self._page_entry(page_config)
+        return None if entry is None else entry[0]
+
+    def page_decider(self, page_config: Any) -> Optional[Decider]:
+        """The decider of the configuration a page with ``page_config`` runs on (the site's
+        with the page's merged over it, as the browser merges them), or None when the page
+        configuration is left out (invalid). Made once per distinct configuration."""
+        entry = self._page_entry(page_config)
+        if entry is None:
+            return None
+        if entry[1] is None:
+            entry[1] = Decider(cast(Config, engine_config.load(self.config_raw(), entry[0])["config"]))
+        return cast(Decider, entry[1])
+
+    def _page_entry(self, page_config: Any) -> Optional[list[Any]]:
+        """``[the valid configuration, its decider or None until asked]``, or None when
+        invalid. Kept for up to PAGE_CONFIGS distinct configurations."""
         try:
             key = safe_json(page_config)
         except (TypeError, ValueError) as exc:        # not JSON data (a set, a NaN, a cycle)
@@ -118,29 +134,14 @@ class Site:
         if key in self._page_configs:
             return self._page_configs[key]
         errors = engine_config.load(self.config_raw(), json.loads(key))["override_errors"]
-        ok: Optional[Any] = None
+        entry: Optional[list[Any]] = None
         if errors:
             log.error("consentry: per-page configuration left out: %s", ConfigError(errors))
         else:
-            ok = json.loads(key)
+            entry = [json.loads(key), None]
         if len(self._page_configs) < PAGE_CONFIGS:
-            self._page_configs[key] = ok
-        return ok
-
-    def page_decider(self, page_config: Any) -> Optional[Decider]:
-        """The decider of the configuration a page with ``page_config`` runs on (the site's
-        with the page's merged over it, as the browser merges them), or None when the page
-        configuration is left out (invalid). Made once per distinct configuration."""
-        ok = self.page_config(page_config)
-        if ok is None:
-            return None
-        key = safe_json(ok)
-        decider = self._page_deciders.get(key)
-        if decider is None:
-            decider = Decider(cast(Config, engine_config.load(self.config_raw(), ok)["config"]))
-            if len(self._page_deciders) < PAGE_CONFIGS:
-                self._page_deciders[key] = decider
-        return decider
+            self._page_configs[key] = entry
+        return entry
 
     def config_raw(self) -> dict[str, Any]:
         """The raw configuration the bundle embeds (the site's over the built-in one, the
